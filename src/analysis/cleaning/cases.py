@@ -1,0 +1,84 @@
+"""Cleaner for `cases.csv` (case examples from IOPC and news sources) into the `cases` table.
+
+Output schema (schemas.CASES): source_id, source_locator, date, force, force_code, role, platform,
+behaviour, outcome, raw_date, raw_force, raw_outcome, outlet, url, published, snippet
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+
+from .. import forces, outcomes
+from ..paths import RAW_DIR
+from . import RawDataError
+
+RAW_COLUMNS = [
+    "date_as_published", "force_as_published", "role_as_published", "platform_as_published", "behaviour",
+    "outcome_as_published", "outlet", "url", "published", "snippet",
+]
+CASE_COLUMNS = [
+    "source_id", "source_locator", "date", "force", "force_code", "role", "platform", "behaviour", "outcome",
+    "raw_date", "raw_force", "raw_outcome", "outlet", "url", "published", "snippet",
+]
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), start=1)}
+
+
+def load_raw(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(frame.columns) != RAW_COLUMNS:
+        raise RawDataError(f"{path}: header is {list(frame.columns)}, expected {RAW_COLUMNS}")
+    frame.insert(0, "source_file", path.relative_to(RAW_DIR).as_posix() if path.is_relative_to(RAW_DIR) else path.name)
+    frame.insert(1, "source_locator", [f"{path.name} line {i}" for i in range(2, len(frame) + 2)])
+    return frame
+
+
+def _date(text: str) -> str:
+    """'December 2020' -> '2020-12'; 'May 2020' -> '2020-05'; '2019' -> '2019'; empty stays empty."""
+    text = text.strip()
+    if not text:
+        return ""
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return text
+    m = re.fullmatch(r"(?:in |concluded in )?([A-Za-z]+) (\d{4})", text, flags=re.I)
+    if m and m.group(1).lower() in MONTHS:
+        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
+    raise ValueError("expected a date such as '2020', 'December 2020' or '2020-12-01'")
+
+
+def _clean_row(row: SimpleNamespace, source_id: str) -> dict:
+    def fail(column: str, exc: Exception) -> RawDataError:
+        line = row.source_locator.rsplit(" ", 1)[1]
+        return RawDataError(f"data/raw/{row.source_file} line {line}, column {column}: "
+                            f"{getattr(row, column)!r}: {exc}")
+
+    try:
+        force = forces.canonical_force(row.force_as_published) if row.force_as_published else ""
+    except ValueError as exc:
+        raise fail("force_as_published", exc) from None
+    try:
+        outcome = (outcomes.join_outcomes(outcomes.categorise_outcomes(row.outcome_as_published))
+                   if row.outcome_as_published else "unknown")
+    except ValueError as exc:
+        raise fail("outcome_as_published", exc) from None
+    try:
+        date = _date(row.date_as_published)
+    except ValueError as exc:
+        raise fail("date_as_published", exc) from None
+    return {
+        "source_id": source_id, "source_locator": row.source_locator, "date": date, "force": force,
+        "force_code": forces.force_code(force) if force else "", "role": row.role_as_published,
+        "platform": row.platform_as_published, "behaviour": row.behaviour, "outcome": outcome,
+        "raw_date": row.date_as_published, "raw_force": row.force_as_published,
+        "raw_outcome": row.outcome_as_published, "outlet": row.outlet, "url": row.url,
+        "published": row.published, "snippet": row.snippet,
+    }
+
+
+def clean(raw: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    rows = [_clean_row(SimpleNamespace(**rec), source_id) for rec in raw.to_dict("records")]
+    return pd.DataFrame(rows, columns=CASE_COLUMNS)

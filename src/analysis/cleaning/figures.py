@@ -1,0 +1,164 @@
+"""Cleaner for `figures.csv` (one published figure per row) into the `observations` table.
+
+Output schema (schemas.OBSERVATIONS), one row per published figure:
+source_id, source_locator, force, force_code, area_kind, period_start, period_end, period_label,
+population, topic, measure, outcome, category, value, unit, qualifier, value_low, value_high,
+raw_force, raw_population, raw_category, raw_value, outlet, url, published, snippet, note
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+
+from .. import forces, outcomes, periods, populations, values
+from ..paths import RAW_DIR, RECODE_DIR
+from . import RawDataError
+
+RAW_COLUMNS = [
+    "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
+    "measure", "category_as_published", "value_as_published", "unit", "outlet", "url", "published",
+    "snippet", "note",
+]
+UNITS = ("count", "percent", "rank", "rate_per_1000")
+# Ordinal wording for the few rows where an outlet states a force's national rank.
+ORDINALS = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
+
+
+def load_raw(path: Path) -> pd.DataFrame:
+    """Parse only: every cell as text, plus where it came from."""
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(frame.columns) != RAW_COLUMNS:
+        raise RawDataError(f"{path}: header is {list(frame.columns)}, expected {RAW_COLUMNS}")
+    rel = path.relative_to(RAW_DIR).as_posix() if path.is_relative_to(RAW_DIR) else path.name
+    frame.insert(0, "source_file", rel)
+    # Line 1 is the header; a quoted cell never spans lines in these files (checked in tests).
+    frame.insert(1, "source_locator", [f"{path.name} line {i}" for i in range(2, len(frame) + 2)])
+    return frame
+
+
+@functools.cache
+def measure_codes() -> frozenset[str]:
+    return frozenset(pd.read_csv(RECODE_DIR / "measures.csv", dtype=str)["measure"])
+
+
+# Prose sometimes counts one case with a determiner ("a detective constable", "another fined").
+DETERMINERS = {"a": "one", "an": "one", "another": "one", "both": "two"}
+
+
+def _rank(text: str) -> values.Qualified:
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    if words and words[-1] in ("highest", "worst", "top") and not any(w in ORDINALS or w.isdigit() for w in words):
+        words = ["first"]  # "ranked highest" is first place
+    for word in words:
+        if word in ORDINALS:
+            return values.Qualified(ORDINALS[word], "exact", ORDINALS[word], ORDINALS[word], "rank")
+        if word.isdigit():
+            return values.Qualified(int(word), "exact", int(word), int(word), "rank")
+    raise ValueError(f"rank wording {text!r}: expected an ordinal such as 'fourth highest'")
+
+
+def _value(text: str, unit: str) -> values.Qualified:
+    if unit == "rank":
+        return _rank(text)
+    first, _, rest = text.strip().partition(" ")
+    if first.lower() in DETERMINERS and not re.search(r"\d", rest):
+        text = f"{DETERMINERS[first.lower()]} {rest}".strip()
+    return values.parse_value(text, unit=unit)
+
+
+def _period(row: SimpleNamespace, reference: str) -> tuple[str, str]:
+    """ISO start and end, or ("", "") when the source states no period at all (a gap, shown as one).
+
+    An open-ended period ("since 2015") has a start but no stated end: it ends at the publication date,
+    and where that date is unknown too the end stays empty.
+    """
+    label, start, end = row.period_as_published, row.period_start or None, row.period_end or None
+    if not label.strip() and not start and not end:
+        return "", ""
+    if start and not end:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reference or ""):
+            return periods.parse_period(label, start=start, end=start).start.isoformat(), ""
+        try:
+            period = periods.parse_period(label, reference=reference)
+        except ValueError:
+            period = None
+        if period is None or period.kind != "open_ended":
+            period = periods.parse_period(label, start=start, end=reference)
+        return periods.parse_period(label, start=start, end=period.end.isoformat()).start.isoformat(), \
+            period.end.isoformat()
+    period = periods.parse_period(label, start=start, end=end, reference=reference)
+    return period.start.isoformat(), period.end.isoformat()
+
+
+def _clean_row(row: SimpleNamespace, source: dict) -> dict:
+    def fail(column: str, exc: Exception) -> RawDataError:
+        line = row.source_locator.rsplit(" ", 1)[1]
+        return RawDataError(f"data/raw/{row.source_file} line {line}, column {column}: "
+                            f"{getattr(row, column, '')!r}: {exc}")
+
+    try:
+        area, code, kind = forces.canonical_area(row.force_as_published)
+    except ValueError as exc:
+        raise fail("force_as_published", exc) from None
+    if row.measure not in measure_codes():
+        raise fail("measure", ValueError(f"not a measure code in recode/measures.csv"))
+    if row.unit not in UNITS:
+        raise fail("unit", ValueError(f"expected one of {UNITS}"))
+    try:
+        pop_text = row.population_as_published or source.get("default_population", "")
+        population = populations.categorise_population(pop_text) if pop_text else "unknown"
+    except ValueError as exc:
+        raise fail("population_as_published", exc) from None
+    outcome = category = ""
+    if row.measure == "outcome":
+        try:
+            outcome = outcomes.join_outcomes(outcomes.categorise_outcomes(row.category_as_published))
+        except ValueError as exc:
+            raise fail("category_as_published", exc) from None
+    else:
+        category = row.category_as_published
+    reference = row.published[:10] if re.match(r"\d{4}-\d{2}-\d{2}", row.published or "") else str(source["published"])[:10]
+    try:
+        period_start, period_end = _period(row, reference)
+    except ValueError as exc:
+        raise fail("period_as_published", exc) from None
+    try:
+        q = _value(row.value_as_published, row.unit)
+    except ValueError as exc:
+        raise fail("value_as_published", exc) from None
+    return {
+        "source_id": source["id"], "source_locator": row.source_locator,
+        "force": area, "force_code": code, "area_kind": kind,
+        "period_start": period_start, "period_end": period_end,
+        "period_label": row.period_as_published, "population": population, "topic": source["topic"],
+        "measure": row.measure, "outcome": outcome, "category": category,
+        "value": _num(q.value), "unit": row.unit, "qualifier": q.qualifier,
+        "value_low": _num(q.low), "value_high": _num(q.high),
+        "raw_force": row.force_as_published, "raw_population": row.population_as_published,
+        "raw_category": row.category_as_published, "raw_value": row.value_as_published,
+        "outlet": row.outlet, "url": row.url, "published": row.published, "snippet": row.snippet, "note": row.note,
+    }
+
+
+def _num(x) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def clean(raw: pd.DataFrame, source: dict) -> pd.DataFrame:
+    """Pure: recode one source's raw figures into observations rows (schema validated by the caller)."""
+    rows = [_clean_row(SimpleNamespace(**rec), source) for rec in raw.to_dict("records")]
+    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
+
+
+OBSERVATION_COLUMNS = [
+    "source_id", "source_locator", "force", "force_code", "area_kind", "period_start", "period_end",
+    "period_label", "population", "topic", "measure", "outcome", "category", "value", "unit", "qualifier",
+    "value_low", "value_high", "raw_force", "raw_population", "raw_category", "raw_value", "outlet", "url",
+    "published", "snippet", "note",
+]

@@ -1,0 +1,29 @@
+"""Execute the notebooks in place, deterministically, so that `make all` twice changes no committed file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .paths import NOTEBOOKS_DIR
+
+
+def execute(path: Path, parameters: dict | None = None) -> None:
+    nb = nbformat.read(path, as_version=4)
+    # record_timing=False: no per-cell timestamps in the committed file.
+    client = NotebookClient(nb, kernel_name="python3", timeout=600, record_timing=False,
+                            resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
+    client.execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+
+
+def execute_all() -> list[Path]:
+    done = []
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        execute(path)
+        done.append(path)
+    return done

@@ -1,0 +1,185 @@
+"""Rates, exact Poisson intervals and funnel-plot limits (scipy.stats; nothing hand-rolled).
+
+Conventions used throughout:
+- a *rate* passed between functions is events per person (count / denominator); functions whose name
+  says `per_1000` return events per 1,000 people;
+- denominators (workforce headcounts) are treated as known constants: the only uncertainty modelled is
+  the Poisson variation of the count;
+- every function takes scalars or array-likes and returns the same shape (floats, or numpy arrays).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+PER = 1000.0
+
+# funnel_position() codes, in the order a reader scans a funnel from top to bottom, with the wording
+# figures and tables use. Machine codes, not sentences, so tables can be filtered and translated.
+FUNNEL_POSITIONS = {
+    "beyond_998_above": "above the 99.8% limit",
+    "between_95_998_above": "above the 95% limit (inside 99.8%)",
+    "inside_95": "inside the 95% limits",
+    "between_95_998_below": "below the 95% limit (inside 99.8%)",
+    "beyond_998_below": "below the 99.8% limit",
+}
+
+
+def _out(x):
+    """Scalars back as float, arrays as numpy arrays."""
+    x = np.asarray(x, dtype=float)
+    return float(x) if x.ndim == 0 else x
+
+
+def _counts(count) -> np.ndarray:
+    k = np.asarray(count, dtype=float)
+    finite = k[np.isfinite(k)]
+    if (finite < 0).any() or (finite != np.round(finite)).any():
+        raise ValueError(f"counts must be whole numbers >= 0, got {count!r}")
+    return k
+
+
+def _level(level: float) -> float:
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    return level
+
+
+def poisson_ci(count, level: float = 0.95):
+    """Exact (Garwood 1936) interval for a Poisson mean given an observed count.
+
+    low = chi2.ppf(a/2, 2k) / 2 (0 when k = 0), high = chi2.ppf(1 - a/2, 2k + 2) / 2, a = 1 - level.
+    Central and conservative: each tail has probability at most a/2. 95% for 0 events is (0, 3.689).
+    """
+    k = _counts(count)
+    alpha = 1 - _level(level)
+    with np.errstate(invalid="ignore"):
+        low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
+        high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+    low = np.where(np.isnan(k), np.nan, low)
+    return _out(low), _out(high)
+
+
+def _denominators(denominator) -> np.ndarray:
+    d = np.asarray(denominator, dtype=float)
+    if (d[np.isfinite(d)] <= 0).any():
+        raise ValueError(f"denominators must be > 0, got {denominator!r}")
+    return d
+
+
+def rate_per_1000(count, denominator):
+    """Events per 1,000 people: 1000 * count / denominator."""
+    return _out(PER * _counts(count) / _denominators(denominator))
+
+
+def rate_ci_per_1000(count, denominator, level: float = 0.95):
+    """Exact Poisson interval of the rate per 1,000 (Garwood limits of the count over the denominator)."""
+    low, high = poisson_ci(count, level)
+    d = _denominators(denominator)
+    return _out(PER * np.asarray(low) / d), _out(PER * np.asarray(high) / d)
+
+
+def annualise(rate, years):
+    """A rate over a period of `years` as a rate per year (rate / years): assumes events spread evenly."""
+    y = np.asarray(years, dtype=float)
+    if (y[np.isfinite(y)] <= 0).any():
+        raise ValueError(f"years must be > 0, got {years!r}")
+    return _out(np.asarray(rate, dtype=float) / y)
+
+
+def years_between(start, end) -> float:
+    """Length of [start, end] in years, both days included (days / 365.25): the `years` for annualise()."""
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+    if days <= 0:
+        raise ValueError(f"end {end} is before start {start}")
+    return days / 365.25
+
+
+def pooled_rate(counts, denominators) -> float:
+    """The national centre line: sum(counts) / sum(denominators), events per person.
+
+    Missing values raise: dropping a force silently would move the centre line.
+    """
+    k, d = _counts(counts), _denominators(denominators)
+    if k.shape != d.shape:
+        raise ValueError(f"counts {k.shape} and denominators {d.shape} differ in shape")
+    if np.isnan(k).any() or np.isnan(d).any():
+        raise ValueError("missing count or denominator: drop those forces explicitly before pooling")
+    return float(k.sum() / d.sum())
+
+
+def _poisson_limit(p: float, expected: np.ndarray) -> np.ndarray:
+    """Spiegelhalter's (2005, Stat Med 24:1185, appendix) interpolated p-quantile of Poisson(expected).
+
+    r = poisson.ppf(p, mu); the limit is r - a with a = (P(X <= r) - p) / (P(X <= r) - P(X <= r - 1)),
+    so the limits run smoothly with the denominator instead of jumping in steps. Clipped at 0.
+    """
+    r = stats.poisson.ppf(p, expected)
+    cdf_r = stats.poisson.cdf(r, expected)
+    cdf_below = stats.poisson.cdf(r - 1, expected)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(cdf_r > cdf_below, (cdf_r - p) / (cdf_r - cdf_below), 0.0)
+    return np.maximum(r - a, 0.0)
+
+
+def _tag(level: float) -> str:
+    """0.95 -> "95", 0.998 -> "998": column suffixes."""
+    return f"{level * 100:g}".replace(".", "")
+
+
+def funnel_limits(denominators, centre_rate: float, levels=(0.95, 0.998)) -> pd.DataFrame:
+    """Exact Poisson funnel limits, as rates per 1,000, for each denominator.
+
+    The expected count is centre_rate (events per person) * denominator; the limits are Spiegelhalter's
+    interpolated Poisson quantiles at (1 - level)/2 and 1 - (1 - level)/2, divided by the denominator
+    (chosen over plain step-wise ppf limits so the funnel is a smooth curve; within one step of the
+    discrete quantile the upper limit can still wobble slightly for expected counts below ~30, so the
+    funnel narrows overall, not at every point). Limits never cross the centre line.
+    Columns: denominator, expected, centre_per_1000, then lower_<level>, upper_<level> per level
+    (lower_95, upper_95, lower_998, upper_998 by default).
+    """
+    d = np.atleast_1d(_denominators(denominators)).astype(float)
+    if not np.isfinite(centre_rate) or centre_rate < 0:
+        raise ValueError(f"centre_rate must be a rate per person >= 0, got {centre_rate}")
+    expected = centre_rate * d
+    frame = pd.DataFrame({"denominator": d, "expected": expected, "centre_per_1000": PER * centre_rate})
+    for level in levels:
+        tail = (1 - _level(level)) / 2
+        # Guard: for tiny expected counts (below -ln(1 - tail), 0.025 at 95%) the interpolated upper
+        # limit falls below the expected count itself; no limit may cross the centre line.
+        lower = np.minimum(_poisson_limit(tail, expected), expected)
+        upper = np.maximum(_poisson_limit(1 - tail, expected), expected)
+        frame[f"lower_{_tag(level)}"] = PER * lower / d
+        frame[f"upper_{_tag(level)}"] = PER * upper / d
+    return frame
+
+
+def _position(count: float, denominator: float, centre_rate: float) -> str:
+    limits = funnel_limits([denominator], centre_rate).iloc[0]
+    rate = PER * count / denominator
+    # A point on a limit line counts as inside it: the label then agrees with what the eye sees.
+    if rate > limits["upper_998"]:
+        return "beyond_998_above"
+    if rate < limits["lower_998"]:
+        return "beyond_998_below"
+    if rate > limits["upper_95"]:
+        return "between_95_998_above"
+    if rate < limits["lower_95"]:
+        return "between_95_998_below"
+    return "inside_95"
+
+
+def funnel_position(count, denominator, centre_rate: float):
+    """Where a force sits on the funnel, as one code of FUNNEL_POSITIONS:
+
+    inside_95, between_95_998_above, between_95_998_below, beyond_998_above, beyond_998_below.
+    Decided with the same limits funnel_limits() draws (95% and 99.8%), so the label matches the plot;
+    a point exactly on a limit, or at the centre, is inside. Arrays give an array of codes.
+    """
+    k, d = _counts(count), _denominators(denominator)
+    if k.ndim == 0 and d.ndim == 0:
+        return _position(float(k), float(d), centre_rate)
+    k, d = np.broadcast_arrays(k, d)
+    return np.array([_position(float(a), float(b), centre_rate) for a, b in zip(k.ravel(), d.ravel())],
+                    dtype=object).reshape(k.shape)
