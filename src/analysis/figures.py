@@ -1,6 +1,7 @@
 """Figure style and the one function that saves every figure (deterministic bytes, with a source line)."""
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -28,11 +29,16 @@ def set_theme() -> None:
                                 "axes.titlelocation": "left", "path.simplify": False})
 
 
-def add_source_line(fig, source_ids, note: str = "") -> None:
-    text = sources.source_line(source_ids)
+SOURCE_LINE_CHARS = 150  # wrap width of the source line, in characters at 7 pt
+
+
+def add_source_line(fig, source_ids, note: str = "") -> int:
+    """Write the note and source line at the foot of the figure; returns the number of text lines."""
+    lines = textwrap.wrap(sources.source_line(source_ids), SOURCE_LINE_CHARS)
     if note:
-        text = f"{note}\n{text}"
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color="0.35", wrap=True)
+        lines = textwrap.wrap(note, SOURCE_LINE_CHARS) + lines
+    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="0.35")
+    return len(lines)
 
 
 def save(fig, name: str, source_ids, *, note: str = "", formats=("png", "svg"), out_dir: Path = FIGURES_DIR):
@@ -40,8 +46,10 @@ def save(fig, name: str, source_ids, *, note: str = "", formats=("png", "svg"), 
 
     Saving the same figure twice gives identical bytes (fixed metadata and SVG hash salt).
     """
-    add_source_line(fig, source_ids, note)
-    fig.tight_layout(rect=(0, 0.06 + 0.02 * note.count("\n") + (0.03 if note else 0), 1, 1))
+    n_lines = add_source_line(fig, source_ids, note)
+    # Reserve room at the foot for the text: about 0.12 inch per 7 pt line plus a margin.
+    foot = min(0.5, (0.12 * n_lines + 0.15) / fig.get_figheight())
+    fig.tight_layout(rect=(0, foot, 1, 1))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
@@ -55,3 +63,16 @@ def save(fig, name: str, source_ids, *, note: str = "", formats=("png", "svg"), 
 def close(fig) -> None:
     """Close without printing a repr (keeps notebook outputs stable)."""
     plt.close(fig)
+
+
+def publish(fig, name: str, source_ids, *, note: str = ""):
+    """Save (as `save`), close, and return the saved PNG for a notebook to display.
+
+    Showing the saved file rather than the live figure keeps the notebook's picture identical to the
+    exported one and keeps matplotlib reprs out of the outputs.
+    """
+    from IPython.display import Image
+
+    paths = save(fig, name, source_ids, note=note)
+    close(fig)
+    return Image(filename=str(paths[0]))

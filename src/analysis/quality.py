@@ -30,11 +30,15 @@ def _compatible(group: pd.DataFrame) -> bool:
 
 
 def disagreements(obs: pd.DataFrame) -> pd.DataFrame:
-    """Every figure reported with more than one value or wording, across outlets of one study."""
+    """Every figure that different outlets of one study report with different values or qualifiers.
+
+    Two rows from the same outlet are different figures of that outlet (e.g. 10 of 244 and 55 of 118
+    dismissed in the BBC README), not a disagreement, so a group needs at least two outlets.
+    """
     rows = []
     for key, group in obs.groupby(FIGURE_KEY, dropna=False, sort=True):
         distinct = group.drop_duplicates(["value", "qualifier"])
-        if len(distinct) < 2:
+        if len(distinct) < 2 or group["outlet"].nunique() < 2:
             continue
         rec = dict(zip(FIGURE_KEY, key))
         rec.update({
@@ -46,7 +50,8 @@ def disagreements(obs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FIGURE_KEY + ["values_as_published", "compatible", "rows"])
 
 
-def force_values(obs: pd.DataFrame, source_id: str, measures=COUNT_MEASURES) -> pd.DataFrame:
+def force_values(obs: pd.DataFrame, source_id: str, measures=COUNT_MEASURES,
+                 population: str | None = None) -> pd.DataFrame:
     """One value per force for a study's headline count, keeping refusals and qualifiers.
 
     Exact values win over compatible bounds from other outlets ("55" over "more than 50"); two different
@@ -54,6 +59,8 @@ def force_values(obs: pd.DataFrame, source_id: str, measures=COUNT_MEASURES) -> 
     """
     sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & obs["measure"].isin(measures)
               & (obs["category"] == "") & (obs["unit"] == "count")]
+    if population is not None:  # e.g. the BBC total (officers plus staff) beside its officer/staff split
+        sub = sub[sub["population"] == population]
     out = []
     for force, group in sub.groupby("force", sort=True):
         exact = group[group["qualifier"] == "exact"]
@@ -67,7 +74,11 @@ def force_values(obs: pd.DataFrame, source_id: str, measures=COUNT_MEASURES) -> 
             "force": force, "force_code": best["force_code"], "measure": best["measure"],
             "population": best["population"], "value": best["value"], "qualifier": best["qualifier"],
             "value_low": best["value_low"], "value_high": best["value_high"],
-            "outlets": len(group), "other_wordings": " | ".join(sorted(set(group["raw_value"]) - {best["raw_value"]})),
+            "outlets": len(group),
+            # Only wordings that say something different ("more than 50" beside 55), not "seven" beside 7.
+            "other_wordings": " | ".join(sorted(set(group.loc[(group["value"] != best["value"])
+                                                              | (group["qualifier"] != best["qualifier"]),
+                                                              "raw_value"]))),
             "source_locator": best["source_locator"],
         })
     return pd.DataFrame(out, columns=["force", "force_code", "measure", "population", "value", "qualifier",
@@ -94,20 +105,28 @@ def national_value(obs: pd.DataFrame, source_id: str, measure: str, *, outcome: 
               & (obs["qualifier"] == "exact")]
     if population is not None:
         sub = sub[sub["population"] == population]
-    values = sub["value"].unique()
-    if len(values) != 1:
-        raise DisagreementError(f"{source_id}: {measure}/{outcome or category or population}: "
-                                f"expected one national value, found {sorted(values)}")
-    return float(values[0])
+    return consensus(sub, f"{source_id}: {measure}/{outcome or category or population}")
+
+
+def consensus(rows: pd.DataFrame, what: str) -> float:
+    """The value most outlets give for one figure; a tie raises (never chosen silently).
+
+    The losing values stay in observations and are listed by `disagreements`.
+    """
+    counts = rows.groupby("value")["outlet"].nunique().sort_values(ascending=False)
+    if counts.empty:
+        raise DisagreementError(f"{what}: no exact value published")
+    if len(counts) > 1 and counts.iloc[0] == counts.iloc[1]:
+        raise DisagreementError(f"{what}: outlets split evenly between {sorted(counts.index)}")
+    return float(counts.index[0])
 
 
 def subjects_check(obs: pd.DataFrame, source_id: str, total_measure: str = "cases_investigated") -> pd.DataFrame:
     """Does the breakdown by kind of employee add up to the study's total? (PA 2014: 548+175+31 vs 828)."""
     sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] != "force") & (obs["measure"] == "subjects")
               & (obs["qualifier"] == "exact")]
-    parts = sub.drop_duplicates(["population", "value"])[["population", "value"]]
-    if parts["population"].duplicated().any():
-        raise DisagreementError(f"{source_id}: outlets disagree on the subjects breakdown: {parts.to_dict('records')}")
+    parts = pd.DataFrame([{"population": p, "value": consensus(g, f"{source_id}: subjects/{p}")}
+                          for p, g in sub.groupby("population", sort=False)], columns=["population", "value"])
     total = national_value(obs, source_id, total_measure)
     return pd.DataFrame([{
         "source_id": source_id, "parts": " + ".join(f"{int(v)} {p}" for p, v in zip(parts["population"], parts["value"])),
@@ -116,9 +135,10 @@ def subjects_check(obs: pd.DataFrame, source_id: str, total_measure: str = "case
     }])
 
 
-def forces_sum_check(obs: pd.DataFrame, source_id: str, total_measure: str = "cases_investigated") -> pd.DataFrame:
+def forces_sum_check(obs: pd.DataFrame, source_id: str, total_measure: str = "cases_investigated",
+                     population: str | None = None) -> pd.DataFrame:
     """Do the per-force values found add up to the national total? (PA 2014: 20 forces, 573 of 828)."""
-    values = force_values(obs, source_id)
+    values = force_values(obs, source_id, population=population)
     exact = values[values["qualifier"] == "exact"]
     total = national_value(obs, source_id, total_measure)
     return pd.DataFrame([{

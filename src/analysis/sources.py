@@ -93,13 +93,19 @@ def verify_checksums(path: Path | None = None, raw_dir: Path | None = None) -> l
     return listed
 
 
-def citation(source_id: str) -> str:
-    """A short citation for a figure's source line: publisher, title (date)."""
+def citation(source_id: str, short: bool = False) -> str:
+    """A citation for a figure's source line: publisher, title (date); `short` gives publisher (date)."""
     entry = source(source_id)
-    return f"{entry['publisher']}, {entry['title']} ({entry['published']})"
+    publisher = entry["publisher"].split(" (")[0]
+    if short:
+        return f"{publisher} ({entry['published'] or 'undated'})"
+    return f"{publisher}, {entry['title']} ({entry['published'] or 'undated'})"
 
 
 def source_line(source_ids) -> str:
-    """The "Source:" line printed under every figure."""
+    """The "Source:" line printed under every figure; many sources are cited briefly, with a pointer."""
     ids = list(dict.fromkeys(source_ids))
-    return "Source: " + "; ".join(citation(i) for i in ids) + ". Compiled by this project."
+    if len(ids) <= 2:
+        return "Source: " + "; ".join(citation(i) for i in ids) + ". Compiled by this project."
+    cited = "; ".join(citation(i, short=True) for i in ids)
+    return f"Sources ({len(ids)}): {cited}. Full references in data/raw/sources.yml. Compiled by this project."
