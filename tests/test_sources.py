@@ -56,6 +56,10 @@ def test_every_processed_row_traces_to_a_source_and_its_snippet():
     for row in obs.itertuples():
         # The locator points at a real line of a raw file that holds the same value wording.
         file, line = row.source_locator.rsplit(" line ", 1)
+        if ":" in file:  # a cell of an FOI reply table: read it again through analysis.foi
+            from analysis.cleaning import foi_tables
+            assert foi_tables.trace(row.source_id, row.source_locator) == row.raw_value
+            continue
         with open(RAW_DIR / row.source_id / file, encoding="utf-8", newline="") as fh:
             raw_rows = list(csv.DictReader(fh))
         raw = raw_rows[int(line) - 2]

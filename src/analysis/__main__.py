@@ -29,6 +29,17 @@ def _hash(args) -> int:
     return 0
 
 
+def _add_foi(args) -> int:
+    """Read an FOI reply table (failing before anything is written), copy it into data/raw/, register, rebuild."""
+    from .foi import add_reply
+    source_id = add_reply(args.path, force=args.force, title=args.title, url=args.url, published=args.published,
+                          measure=args.measure, population=args.population, topic=args.topic,
+                          publisher=args.publisher, sheet=args.sheet, period=args.period,
+                          period_start=args.period_start, period_end=args.period_end, ref=args.ref)
+    print(f"added {source_id}: data/raw/{source_id}/, its sources.yml entry, and rebuilt data/processed/")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -37,6 +48,22 @@ def main(argv=None) -> int:
     h = sub.add_parser("hash", help="print sha256 of files")
     h.add_argument("paths", nargs="+")
     h.set_defaults(func=_hash)
+    a = sub.add_parser("add-foi", help="add an FOI reply table (.xlsx, .ods, .csv, .xls) as a new source")
+    a.add_argument("path", help="the reply's table as received")
+    a.add_argument("--force", required=True, help="the force that replied, e.g. 'Avon and Somerset'")
+    a.add_argument("--title", required=True, help="the reply's title as published")
+    a.add_argument("--url", required=True, help="where the reply is published (disclosure log page)")
+    a.add_argument("--published", required=True, help="the reply's date, YYYY-MM-DD")
+    a.add_argument("--measure", default="cases_investigated", help="a code of src/analysis/recode/measures.csv")
+    a.add_argument("--population", default="officers", help="officers, staff, pcso, all_personnel, ...")
+    a.add_argument("--topic", default="social_media", choices=("social_media", "all_misconduct"))
+    a.add_argument("--publisher", default=None, help="default: the force's canonical name")
+    a.add_argument("--sheet", default=None, help="the sheet holding the table (needed if several have content)")
+    a.add_argument("--period", default=None, help="period wording, for a table without periods of its own")
+    a.add_argument("--period-start", default=None, help="ISO start, where --period is not a date")
+    a.add_argument("--period-end", default=None, help="ISO end, where --period is not a date")
+    a.add_argument("--ref", default=None, help="the FOI reference (ends the source id), e.g. 221/21")
+    a.set_defaults(func=_add_foi)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
