@@ -1,5 +1,22 @@
 """Cleaners: one load_raw (parse only) and clean (pure recode + validation) pair per raw file family."""
+from pathlib import Path
+
+import pandas as pd
+
+from ..paths import RAW_DIR
 
 
 class RawDataError(ValueError):
     """A raw cell could not be cleaned; the message names the file, the line or cell, and the text."""
+
+
+def read_raw_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    """Parse only: every cell as text ("" when empty), the header checked, and where each row came from."""
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(frame.columns) != columns:
+        raise RawDataError(f"{path}: header is {list(frame.columns)}, expected {columns}")
+    frame.insert(0, "source_file", path.relative_to(RAW_DIR).as_posix() if path.is_relative_to(RAW_DIR) else path.name)
+    # Line 1 is the header; a quoted cell never spans lines in these files (tests read them back by line).
+    frame.insert(1, "source_locator", [f"{path.name} line {i}" for i in range(2, len(frame) + 2)])
+    return frame

@@ -12,8 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import forces, outcomes
-from ..paths import RAW_DIR
-from . import RawDataError
+from . import RawDataError, read_raw_csv
 
 RAW_COLUMNS = [
     "date_as_published", "force_as_published", "role_as_published", "platform_as_published", "behaviour",
@@ -28,13 +27,8 @@ MONTHS = {m: i for i, m in enumerate(
 
 
 def load_raw(path: Path) -> pd.DataFrame:
-    path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    if list(frame.columns) != RAW_COLUMNS:
-        raise RawDataError(f"{path}: header is {list(frame.columns)}, expected {RAW_COLUMNS}")
-    frame.insert(0, "source_file", path.relative_to(RAW_DIR).as_posix() if path.is_relative_to(RAW_DIR) else path.name)
-    frame.insert(1, "source_locator", [f"{path.name} line {i}" for i in range(2, len(frame) + 2)])
-    return frame
+    """Parse only: every cell as text, plus where it came from."""
+    return read_raw_csv(path, RAW_COLUMNS)
 
 
 def _date(text: str) -> str:

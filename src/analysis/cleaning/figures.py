@@ -15,8 +15,8 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import forces, outcomes, periods, populations, values
-from ..paths import RAW_DIR, RECODE_DIR
-from . import RawDataError
+from ..paths import RECODE_DIR
+from . import RawDataError, read_raw_csv
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -31,15 +31,7 @@ ORDINALS = {w: i for i, w in enumerate(
 
 def load_raw(path: Path) -> pd.DataFrame:
     """Parse only: every cell as text, plus where it came from."""
-    path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    if list(frame.columns) != RAW_COLUMNS:
-        raise RawDataError(f"{path}: header is {list(frame.columns)}, expected {RAW_COLUMNS}")
-    rel = path.relative_to(RAW_DIR).as_posix() if path.is_relative_to(RAW_DIR) else path.name
-    frame.insert(0, "source_file", rel)
-    # Line 1 is the header; a quoted cell never spans lines in these files (checked in tests).
-    frame.insert(1, "source_locator", [f"{path.name} line {i}" for i in range(2, len(frame) + 2)])
-    return frame
+    return read_raw_csv(path, RAW_COLUMNS)
 
 
 @functools.cache
