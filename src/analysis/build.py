@@ -29,6 +29,8 @@ class BuildLog:
 
 
 def _clean_sources(log: BuildLog) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from .cleaning import foi_tables as foi_cleaner
+
     observations, cases = [], []
     for entry in sources.manifest():
         if entry["topic"] not in ("social_media", "all_misconduct"):
@@ -47,6 +49,19 @@ def _clean_sources(log: BuildLog) -> tuple[pd.DataFrame, pd.DataFrame]:
             clean = cases_cleaner.clean(raw, entry["id"])
             log.add(f"cases:{entry['id']}", "clean cases.csv", "one row per case example", len(raw), len(clean))
             cases.append(clean)
+        for spec in foi_cleaner.table_specs(entry):  # FOI reply spreadsheets (analysis.foi)
+            read = foi_cleaner.load_raw(entry, spec, RAW_DIR)
+            for kind, n, reason in foi_cleaner.exclusion_summary(read):
+                log.add(f"foi_excluded:{entry['id']}", f"leave out {kind} cells of {spec['path']}", reason, n, 0)
+            if spec.get("role", "data") == "check":  # a re-read of figures.csv values: compared in tests only
+                log.add(f"foi_check:{entry['id']}", f"re-read {spec['path']} (check, not added)",
+                        "compared cell by cell with figures.csv (analysis.foi.reread_real_replies)",
+                        len(read.table), 0)
+                continue
+            clean = foi_cleaner.clean(read, entry, spec)
+            log.add(f"observations:{entry['id']}", f"read {spec['path']}",
+                    "one row per data cell (blank cells kept as missing)", len(read.table), len(clean))
+            observations.append(clean)
     obs = pd.concat(observations, ignore_index=True) if observations else pd.DataFrame(
         columns=figures_cleaner.OBSERVATION_COLUMNS)
     cas = pd.concat(cases, ignore_index=True) if cases else pd.DataFrame(columns=cases_cleaner.CASE_COLUMNS)
@@ -79,7 +94,7 @@ def build(out_dir: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     reg = schemas.FORCES.validate(forces.registry())
     log.add("forces", "write registry", "src/analysis/recode/forces.csv", len(reg), len(reg))
     outputs = {"observations": obs, "cases": cas, "forces": reg}
-    for extra in _extra_tables(log):
+    for extra in _extra_tables(log, obs):
         outputs.update(extra)
     outputs["build_log"] = log.frame()
     for name, frame in outputs.items():
@@ -88,15 +103,19 @@ def build(out_dir: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     return outputs
 
 
-def _extra_tables(log: BuildLog):
+def _extra_tables(log: BuildLog, obs: pd.DataFrame):
     """Tables built from other raw families (workforce denominators, then rates); each yields {name: frame}."""
-    from . import workforce
+    from . import rates, workforce
     wf = workforce.workforce_table()
     wf = schemas.WORKFORCE.validate(
         wf.sort_values(["force", "date", "worker_type", "measure", "preference", "source_locator"], kind="stable")
         .reset_index(drop=True))
     log.add("workforce", "clean and validate", "Home Office workforce tables (see workforce.py)", len(wf), len(wf))
     yield {"workforce": wf}
+    fr = schemas.FORCE_RATES.validate(rates.force_rates(obs, wf))
+    log.add("force_rates", "rates per 1,000 with exact intervals", "analysis.rates.force_rates (PA 2014, BBC SDU)",
+            len(fr), len(fr))
+    yield {"force_rates": fr}
 
 
 FIELD_TYPES = {"float64": "number", "int64": "integer", "object": "string", "str": "string", "bool": "boolean"}

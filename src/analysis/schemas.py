@@ -146,3 +146,55 @@ BUILD_LOG = DataFrameSchema(
     coerce=True,
     name="build_log",
 )
+
+# Rates per 1,000 workers per study x force x denominator choice (analysis.rates.force_rates; column
+# meanings in the rates module docstring). Blank rate = no exact count or no denominator: the note says which.
+FUNNEL_CODES = ("", "inside_95", "between_95_998_above", "between_95_998_below", "beyond_998_above",
+                "beyond_998_below")
+
+
+def _nonneg(**kw) -> Column:
+    return Column(float, nullable=True, checks=Check.ge(0), **kw)
+
+
+FORCE_RATES = DataFrameSchema(
+    {
+        "source_id": _text(checks=Check.str_length(min_value=3)),
+        "force": _text(),
+        "force_code": _text(),
+        "short_name": _text(),
+        "count": _nonneg(),
+        "count_qualifier": _text(checks=Check.isin(QUALIFIERS)),
+        "count_measure": _text(),
+        "count_population": _text(),
+        "denominator": Column(float, nullable=True, checks=Check.gt(0)),
+        "denominator_measure": _text(),
+        "denominator_source": _text(checks=Check.isin(("official", "study's own"))),
+        "period_start": _text(checks=Check.str_matches(ISO_DATE)),
+        "period_end": _text(checks=Check.str_matches(ISO_DATE)),
+        "period_years": Column(float, checks=Check.gt(0)),
+        "rate_per_1000": _nonneg(),
+        "ci_low": _nonneg(),
+        "ci_high": _nonneg(),
+        "annual_rate_per_1000": _nonneg(),
+        "centre_rate_per_1000": _nonneg(),
+        "funnel_position": _text(checks=Check.isin(FUNNEL_CODES)),
+        "published_rate_per_1000": _nonneg(),
+        "reproduces_published": _text(checks=Check.isin(("", "yes", "no"))),
+        "note": _text(),
+    },
+    checks=[
+        Check(lambda df: df["rate_per_1000"].isna() | ((df["ci_low"] <= df["rate_per_1000"])
+                                                        & (df["rate_per_1000"] <= df["ci_high"])),
+              error="rate outside its interval"),
+        Check(lambda df: df["rate_per_1000"].notna() | (df["note"] != ""), error="a row without a rate must say why"),
+        Check(lambda df: df["rate_per_1000"].notna() == (df["funnel_position"] != ""),
+              error="funnel_position is filled exactly where there is a rate"),
+        Check(lambda df: ~df.duplicated(["source_id", "force", "denominator_source"]),
+              error="one row per study x force x denominator choice"),
+    ],
+    strict=True,
+    ordered=True,
+    coerce=True,
+    name="force_rates",
+)

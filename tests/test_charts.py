@@ -1,0 +1,88 @@
+"""analysis.charts: figures from tidy tables, deterministic, titles computed from the data."""
+import hashlib
+
+import matplotlib
+import pytest
+
+import analysis
+from analysis import charts, figures, outcomes_compare, rates
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def fr():
+    return analysis.load("force_rates")
+
+
+@pytest.fixture(scope="module")
+def obs():
+    return analysis.load("observations")
+
+
+def _study(fr, source_id, which="official"):
+    return fr[(fr["source_id"] == source_id) & (fr["denominator_source"] == which)]
+
+
+def _bytes(fig, tmp_path, name):
+    paths = figures.save(fig, name, ["pa_socialmedia_2009-2014_2014-08"], out_dir=tmp_path, formats=("png", "svg"))
+    figures.close(fig)
+    return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+
+
+@pytest.mark.parametrize("maker", [charts.funnel_plot, charts.ranked_dot_plot])
+def test_force_charts_are_deterministic(fr, tmp_path, maker):
+    figures.set_theme()
+    sub = _study(fr, rates.PA2014)
+    assert _bytes(maker(sub), tmp_path / "a", "x") == _bytes(maker(sub), tmp_path / "b", "x")
+
+
+def test_funnel_title_names_every_force_outside_the_95_limits(fr):
+    for source_id, which in ((rates.PA2014, "official"), (rates.BBC_SDU, "official"), (rates.BBC_SDU, "study's own")):
+        sub = _study(fr, source_id, which)
+        fig = charts.funnel_plot(sub)
+        ax = fig.axes[0]
+        title = (ax.get_title(loc="left") + ax.get_title()).replace("\n", " ")
+        figures.close(fig)
+        outside = rates.funnel_outliers(sub, "95")
+        for name in outside["short_name"]:
+            assert name in title
+        inside = (sub["funnel_position"] == "inside_95").sum()
+        assert f"other {inside} forces" in title or (outside.empty and "All" in title)
+
+
+def test_funnel_labels_every_outlier(fr):
+    sub = _study(fr, rates.PA2014)
+    fig = charts.funnel_plot(sub)
+    texts = {t.get_text().split(" (")[0] for t in fig.axes[0].texts}
+    figures.close(fig)
+    assert set(rates.funnel_outliers(sub, "95")["short_name"]) <= texts
+
+
+def test_dot_plot_prints_every_raw_count(fr):
+    sub = _study(fr, rates.BBC_SDU)
+    fig = charts.ranked_dot_plot(sub, what="people with a case to answer")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    figures.close(fig)
+    assert len([t for t in texts if t.startswith("n = ")]) == sub["rate_per_1000"].notna().sum()
+
+
+def test_outcome_chart_has_one_bar_per_base(obs):
+    shares = outcomes_compare.outcome_shares(obs)
+    fig = charts.outcome_shares_chart(shares, outcomes_compare.proceedings_context(obs))
+    labels = [t.get_text().split("\n")[0] for t in fig.axes[0].get_yticklabels()]
+    figures.close(fig)
+    assert labels == list(dict.fromkeys(shares.loc[shares["shown"], "bar"]))
+
+
+def test_spans_and_series_charts_draw_every_row(obs):
+    wf = analysis.load("workforce")
+    spans = rates.study_spans(obs)
+    fig = charts.spans_chart(spans)
+    assert len(fig.axes[0].get_yticklabels()) == len(spans)
+    figures.close(fig)
+    series = rates.force_series(obs, wf)
+    fig = charts.series_chart(series)
+    rated = series["annual_rate_per_1000"].notna().sum()
+    assert len(fig.axes[0].lines) >= rated
+    figures.close(fig)
