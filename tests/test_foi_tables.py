@@ -260,7 +260,7 @@ def project(tmp_path, monkeypatch):
     sources._read_manifest.cache_clear()
 
 
-ARGS = ["--force", "Kent Police", "--title", "Officers and social media (synthetic)",
+ARGS = ["--no-notebooks", "--force", "Kent Police", "--title", "Officers and social media (synthetic)",
         "--url", "https://example.org/foi/123-24", "--published", "2024-05-17", "--ref", "123/24"]
 
 

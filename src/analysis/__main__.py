@@ -37,6 +37,12 @@ def _add_foi(args) -> int:
                           publisher=args.publisher, sheet=args.sheet, period=args.period,
                           period_start=args.period_start, period_end=args.period_end, ref=args.ref)
     print(f"added {source_id}: data/raw/{source_id}/, its sources.yml entry, and rebuilt data/processed/")
+    if not args.no_notebooks:
+        # The notebooks' stored outputs count sources and figures, so they are re-executed (as `make all`
+        # does) and `make test` then checks them against the new data.
+        from .notebooks import execute_all
+        for path in execute_all():
+            print(f"executed {path.name}")
     return 0
 
 
@@ -63,6 +69,8 @@ def main(argv=None) -> int:
     a.add_argument("--period-start", default=None, help="ISO start, where --period is not a date")
     a.add_argument("--period-end", default=None, help="ISO end, where --period is not a date")
     a.add_argument("--ref", default=None, help="the FOI reference (ends the source id), e.g. 221/21")
+    a.add_argument("--no-notebooks", action="store_true",
+                   help="rebuild data/processed/ only; run `make all` before `make test`")
     a.set_defaults(func=_add_foi)
     args = parser.parse_args(argv)
     try:
