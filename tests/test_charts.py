@@ -10,16 +10,6 @@ from analysis import charts, figures, outcomes_compare, rates
 matplotlib.use("Agg")
 
 
-@pytest.fixture(scope="module")
-def fr():
-    return analysis.load("force_rates")
-
-
-@pytest.fixture(scope="module")
-def obs():
-    return analysis.load("observations")
-
-
 def _study(fr, source_id, which="official"):
     return fr[(fr["source_id"] == source_id) & (fr["denominator_source"] == which)]
 

@@ -11,16 +11,6 @@ BBC = "bbcsdu_iopccasetoanswer_2018-2022_2022-02"
 MET, GMP = "Metropolitan Police Service", "Greater Manchester Police"
 
 
-@pytest.fixture(scope="module")
-def obs():
-    return analysis.load("observations")
-
-
-@pytest.fixture(scope="module")
-def fr():
-    return analysis.load("force_rates")
-
-
 def _pa_count(obs, force):
     rows = obs[(obs["source_id"] == PA) & (obs["force"] == force) & (obs["measure"] == "cases_investigated")
                & (obs["qualifier"] == "exact") & (obs["category"] == "")]

@@ -7,21 +7,6 @@ import analysis
 from analysis import outcomes, outcomes_compare, rates, schemas, stats, workforce
 
 
-@pytest.fixture(scope="module")
-def obs():
-    return analysis.load("observations")
-
-
-@pytest.fixture(scope="module")
-def wf():
-    return analysis.load("workforce")
-
-
-@pytest.fixture(scope="module")
-def fr():
-    return analysis.load("force_rates")
-
-
 def test_force_rates_csv_matches_a_fresh_computation(obs, wf, fr):
     fresh = schemas.FORCE_RATES.validate(rates.force_rates(obs, wf))
     assert list(fresh.columns) == list(fr.columns)

@@ -20,3 +20,10 @@ def read_raw_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     # Line 1 is the header; a quoted cell never spans lines in these files (tests read them back by line).
     frame.insert(1, "source_locator", [f"{path.name} line {i}" for i in range(2, len(frame) + 2)])
     return frame
+
+
+def cell_error(row, column: str, exc: Exception) -> RawDataError:
+    """The error for one raw cell: file, line, column, the text found, and what was expected."""
+    line = row.source_locator.rsplit(" ", 1)[1]
+    return RawDataError(f"data/raw/{row.source_file} line {line}, column {column}: "
+                        f"{getattr(row, column, '')!r}: {exc}")

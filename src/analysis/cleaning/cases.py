@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import forces, outcomes
-from . import RawDataError, read_raw_csv
+from . import RawDataError, cell_error, read_raw_csv
 
 RAW_COLUMNS = [
     "date_as_published", "force_as_published", "role_as_published", "platform_as_published", "behaviour",
@@ -46,9 +46,7 @@ def _date(text: str) -> str:
 
 def _clean_row(row: SimpleNamespace, source_id: str) -> dict:
     def fail(column: str, exc: Exception) -> RawDataError:
-        line = row.source_locator.rsplit(" ", 1)[1]
-        return RawDataError(f"data/raw/{row.source_file} line {line}, column {column}: "
-                            f"{getattr(row, column)!r}: {exc}")
+        return cell_error(row, column, exc)
 
     try:
         force = forces.canonical_force(row.force_as_published) if row.force_as_published else ""

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import forces, outcomes, periods, populations, values
 from ..paths import RECODE_DIR
-from . import RawDataError, read_raw_csv
+from . import RawDataError, cell_error, read_raw_csv
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -90,9 +90,7 @@ def _period(row: SimpleNamespace, reference: str) -> tuple[str, str]:
 
 def _clean_row(row: SimpleNamespace, source: dict) -> dict:
     def fail(column: str, exc: Exception) -> RawDataError:
-        line = row.source_locator.rsplit(" ", 1)[1]
-        return RawDataError(f"data/raw/{row.source_file} line {line}, column {column}: "
-                            f"{getattr(row, column, '')!r}: {exc}")
+        return cell_error(row, column, exc)
 
     try:
         area, code, kind = forces.canonical_area(row.force_as_published)
