@@ -300,6 +300,9 @@ def spans_chart(spans: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
     ax.axvline(pd.Timestamp("2020-02-01"), color="0.3", lw=0.8, ls=":")
     ax.text(pd.Timestamp("2020-02-01"), -0.9, " Conduct Regulations 2020", fontsize=6.5, color="0.3")
     ax.set_xlim(pd.Timestamp("2007-06-01"), end_max + pd.Timedelta(days=8 * 365))
+    # The space right of the last span holds the labels: no year ticks there.
+    years = range(2008, end_max.year + 2, 2)
+    ax.set_xticks([pd.Timestamp(f"{y}-01-01") for y in years], [str(y) for y in years])
     ax.grid(axis="y", visible=False)
     ax.legend(handles=[Line2D([], [], color=c, lw=5, label=t.replace("_", " ")) for t, c in colours.items()]
               + [Line2D([], [], color="0.2", marker="|", ls="", ms=9, label="ends at publication ('since X')"),

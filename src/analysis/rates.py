@@ -298,7 +298,8 @@ def funnel_outliers(rates: pd.DataFrame, level: str = "95") -> pd.DataFrame:
 
 HEADLINE_MEASURES = ("cases_investigated", "people_investigated", "people_with_case_to_answer", "complaints",
                      "conduct_cases", "misconduct_proceedings", "cases_to_answer", "disciplined", "allegations",
-                     "people_subject_to_complaint", "all_conduct_cases", "barred_list_entries")
+                     "people_subject_to_complaint", "barred_list_entries")
+# all_complaints / all_conduct_cases are denominators quoted beside a social-media count, never a headline.
 _AREA_ORDER = {"country_group": 0, "ad_hoc_group": 1, "force": 2}
 _OPEN_WORDING = re.compile(r"^\s*(since|in the (past|last)|over the (past|last)|during the (past|last)|the past|"
                            r"the last|past|last)\b", re.I)
