@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import figures, outcomes, stats
+from . import figures, forces, outcomes, stats
 from .outcomes_compare import NOT_BROKEN_DOWN
 
 # Funnel positions -> colour and legend words (stats.FUNNEL_POSITIONS codes).
@@ -295,7 +295,9 @@ def spans_chart(spans: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
         else:
             text = "no dated count"
         ax.text(end + pd.Timedelta(days=40), yi, text, va="center", fontsize=6.5, color="0.25")
-    ax.set_yticks(range(len(spans)), [f"{s} · {a}" for s, a in zip(spans["study"], spans["area"])], fontsize=7)
+    short = dict(zip(forces.registry()["force"], forces.registry()["short_name"]))  # keeps labels inside the figure
+    ax.set_yticks(range(len(spans)), [f"{s} · {short.get(a, a)}" for s, a in zip(spans["study"], spans["area"])],
+                  fontsize=7)
     ax.invert_yaxis()
     ax.axvline(pd.Timestamp("2020-02-01"), color="0.3", lw=0.8, ls=":")
     ax.text(pd.Timestamp("2020-02-01"), -0.9, " Conduct Regulations 2020", fontsize=6.5, color="0.3")
