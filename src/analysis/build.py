@@ -11,7 +11,6 @@ from .cleaning import cases as cases_cleaner
 from .cleaning import figures as figures_cleaner
 from .paths import PROCESSED_DIR, RAW_DIR, SOURCES_YML
 
-OBSERVATION_SORT = ["source_id", "source_locator"]
 
 
 class BuildLog:
@@ -72,7 +71,7 @@ def _line_number(locator: pd.Series) -> pd.Series:
     return locator.str.extract(r"line (\d+)$")[0].astype(int)
 
 
-def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     # Sort by file then line number (not text), so the order follows the raw files.
     order = frame.assign(_file=frame["source_locator"].str.split(" line ").str[0],
                          _line=_line_number(frame["source_locator"]))
@@ -87,9 +86,9 @@ def build(out_dir: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     log.add("sources", "verify sha256 of raw files", f"every file listed in {SOURCES_YML.name}",
             len(checked), len(checked))
     obs, cas = _clean_sources(log)
-    obs = schemas.OBSERVATIONS.validate(_sorted(obs, OBSERVATION_SORT))
+    obs = schemas.OBSERVATIONS.validate(_sorted(obs))
     log.add("observations", "validate schema", "schemas.OBSERVATIONS", len(obs), len(obs))
-    cas = schemas.CASES.validate(_sorted(cas, OBSERVATION_SORT))
+    cas = schemas.CASES.validate(_sorted(cas))
     log.add("cases", "validate schema", "schemas.CASES", len(cas), len(cas))
     reg = schemas.FORCES.validate(forces.registry())
     log.add("forces", "write registry", "src/analysis/recode/forces.csv", len(reg), len(reg))

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import forces, outcomes
-from . import RawDataError, cell_error, read_raw_csv
+from . import cell_error, read_raw_csv
 
 RAW_COLUMNS = [
     "date_as_published", "force_as_published", "role_as_published", "platform_as_published", "behaviour",
@@ -45,22 +45,19 @@ def _date(text: str) -> str:
 
 
 def _clean_row(row: SimpleNamespace, source_id: str) -> dict:
-    def fail(column: str, exc: Exception) -> RawDataError:
-        return cell_error(row, column, exc)
-
     try:
         force = forces.canonical_force(row.force_as_published) if row.force_as_published else ""
     except ValueError as exc:
-        raise fail("force_as_published", exc) from None
+        raise cell_error(row, "force_as_published", exc) from None
     try:
         outcome = (outcomes.join_outcomes(outcomes.categorise_outcomes(row.outcome_as_published))
                    if row.outcome_as_published else "unknown")
     except ValueError as exc:
-        raise fail("outcome_as_published", exc) from None
+        raise cell_error(row, "outcome_as_published", exc) from None
     try:
         date = _date(row.date_as_published)
     except ValueError as exc:
-        raise fail("date_as_published", exc) from None
+        raise cell_error(row, "date_as_published", exc) from None
     return {
         "source_id": source_id, "source_locator": row.source_locator, "date": date, "force": force,
         "force_code": forces.force_code(force) if force else "", "role": row.role_as_published,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import forces, outcomes, periods, populations, values
 from ..paths import RECODE_DIR
-from . import RawDataError, cell_error, read_raw_csv
+from . import cell_error, read_raw_csv
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -89,39 +89,36 @@ def _period(row: SimpleNamespace, reference: str) -> tuple[str, str]:
 
 
 def _clean_row(row: SimpleNamespace, source: dict) -> dict:
-    def fail(column: str, exc: Exception) -> RawDataError:
-        return cell_error(row, column, exc)
-
     try:
         area, code, kind = forces.canonical_area(row.force_as_published)
     except ValueError as exc:
-        raise fail("force_as_published", exc) from None
+        raise cell_error(row, "force_as_published", exc) from None
     if row.measure not in measure_codes():
-        raise fail("measure", ValueError(f"not a measure code in recode/measures.csv"))
+        raise cell_error(row, "measure", ValueError(f"not a measure code in recode/measures.csv"))
     if row.unit not in UNITS:
-        raise fail("unit", ValueError(f"expected one of {UNITS}"))
+        raise cell_error(row, "unit", ValueError(f"expected one of {UNITS}"))
     try:
         pop_text = row.population_as_published or source.get("default_population", "")
         population = populations.categorise_population(pop_text) if pop_text else "unknown"
     except ValueError as exc:
-        raise fail("population_as_published", exc) from None
+        raise cell_error(row, "population_as_published", exc) from None
     outcome = category = ""
     if row.measure == "outcome":
         try:
             outcome = outcomes.join_outcomes(outcomes.categorise_outcomes(row.category_as_published))
         except ValueError as exc:
-            raise fail("category_as_published", exc) from None
+            raise cell_error(row, "category_as_published", exc) from None
     else:
         category = row.category_as_published
     reference = row.published[:10] if re.match(r"\d{4}-\d{2}-\d{2}", row.published or "") else str(source["published"])[:10]
     try:
         period_start, period_end = _period(row, reference)
     except ValueError as exc:
-        raise fail("period_as_published", exc) from None
+        raise cell_error(row, "period_as_published", exc) from None
     try:
         q = _value(row.value_as_published, row.unit)
     except ValueError as exc:
-        raise fail("value_as_published", exc) from None
+        raise cell_error(row, "value_as_published", exc) from None
     return {
         "source_id": source["id"], "source_locator": row.source_locator,
         "force": area, "force_code": code, "area_kind": kind,
