@@ -1,0 +1,156 @@
+"""analysis.profile(name): what is known about one force, checked against the processed tables."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+import analysis
+from analysis import force_profile, forces, quality, rates, sources, stats
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return force_profile.load_tables()
+
+
+def _forces_by_rows(obs):
+    counts = obs.groupby("force").size()
+    reg = forces.registry()["force"]
+    return reg.map(counts).fillna(0).astype(int).set_axis(reg)
+
+
+def test_any_spelling_gives_the_same_force(tables):
+    for spelling in ("GMP", "Greater Manchester", "greater manchester police"):
+        assert force_profile.profile(spelling, tables).force == "Greater Manchester Police"
+    assert analysis.profile("Kent").force == "Kent Police"  # the package-level entry point
+
+
+def test_not_a_force_raises_with_the_registry_error(tables):
+    with pytest.raises(forces.UnknownForceError):
+        force_profile.profile("Police Scotland", tables)
+
+
+def test_every_published_figure_of_the_force_is_in_the_profile(tables, obs):
+    for force in forces.registry()["force"]:
+        p = force_profile.profile(force, tables)
+        mine = obs[obs["force"] == force]
+        assert len(p.figures) == len(mine)
+        assert p.figures["source_locator"].tolist() == mine["source_locator"].tolist()
+        assert p.n_figures == int((~mine["qualifier"].isin(force_profile.NO_FIGURE)).sum())
+        assert set(p.figures["url"]) <= set(mine["url"])
+
+
+def test_rates_are_the_force_rates_rows_and_funnels_the_rated_ones(tables, fr):
+    for force in ("Kent Police", "Metropolitan Police Service", "British Transport Police"):
+        p = force_profile.profile(force, tables)
+        mine = fr[fr["force"] == force].reset_index(drop=True)
+        assert p.rates["rate_per_1000"].equals(mine["rate_per_1000"])
+        assert p.rates["funnel_position"].tolist() == mine["funnel_position"].tolist()
+        assert len(p.funnels) == int(mine["rate_per_1000"].notna().sum())
+        for funnel in p.funnels:
+            whole = fr[(fr["source_id"] == funnel.source_id) & (fr["denominator_source"] == funnel.denominator_source)]
+            assert len(funnel.rates) == len(whole)
+
+
+def test_kent_headline_and_the_two_funnels_that_disagree(tables, obs, fr):
+    """The issue's own example: Kent above the 99.8% limit in PA 2014, below the 95% limit for the BBC table."""
+    p = force_profile.profile("Kent", tables)
+    pa = quality.force_values(obs, rates.PA2014)
+    kent = pa[pa["force"] == "Kent Police"].iloc[0]
+    head = p.headlines[p.headlines["source_id"] == rates.PA2014].iloc[0]
+    assert (head["value"], head["qualifier"]) == (kent["value"], kent["qualifier"])
+    assert kent["other_wordings"] in head["also_reported"]
+    for row in fr[(fr["force"] == "Kent Police") & fr["rate_per_1000"].notna()].itertuples():
+        words = [s for s in p.compared if s.startswith(rates.study_label(row.source_id))
+                 and (("official" in s) == (row.denominator_source == rates.OFFICIAL))]
+        assert len(words) == 1
+        assert f"{row.rate_per_1000:.1f} per 1,000" in words[0]
+        assert stats.FUNNEL_POSITIONS[row.funnel_position] in words[0]
+    positions = set(fr.loc[(fr["force"] == "Kent Police") & fr["rate_per_1000"].notna(), "funnel_position"])
+    if any(c.endswith("_above") for c in positions) and any(c.endswith("_below") for c in positions):
+        assert any("position differs between funnels" in s for s in p.compared)
+
+
+def test_refusals_are_the_refused_rows(tables, obs):
+    refused = obs[obs["qualifier"].isin(force_profile.NO_FIGURE) & (obs["area_kind"] == "force")]
+    assert len(refused), "the data have refusals to test with"
+    for force, rows in refused.groupby("force"):
+        p = force_profile.profile(force, tables)
+        assert set(p.refusals["source_id"]) == set(rows["source_id"])
+        assert all(p.short_name in s for s in p.missing[:len(set(rows["source_id"]))])
+
+
+def test_every_study_is_either_a_source_of_the_force_or_says_why_not(tables, obs):
+    studies = {e["id"] for e in sources.manifest() if e["topic"] in force_profile.STUDY_TOPICS}
+    for force in ("Kent Police", "Essex Police", "North Wales Police"):
+        p = force_profile.profile(force, tables)
+        with_rows = set(obs.loc[obs["force"] == force, "source_id"])
+        assert set(p.not_covered["source_id"]) == studies - with_rows
+        assert (p.not_covered["why"].str.len() > 10).all()
+        gaps = p.not_covered[p.not_covered["status"] == "gap"]
+        for row in gaps.itertuples():  # a gap: the study has figures for at least two other forces
+            others = obs[(obs["source_id"] == row.source_id) & (obs["area_kind"] == "force")]["force"].nunique()
+            assert others >= 2 and str(others) in row.why
+
+
+def test_a_force_with_no_figure_gets_a_profile_that_says_so(tables, obs):
+    by_rows = _forces_by_rows(obs)
+    force = by_rows.idxmin()
+    p = force_profile.profile(force, tables)
+    assert len(p.figures) == by_rows.min()
+    if by_rows.min() == 0:
+        assert not p.has_figures
+        assert p.known[0].startswith(f"No published figure for {force}")
+        assert "no rate per 1,000 can be given" in p.compared[0]
+    # Synthetic: the same force with every row removed must still give a profile, not an error.
+    empty = force_profile.Tables(tables.observations[tables.observations["force"] != "Kent Police"],
+                                 tables.force_rates[tables.force_rates["force"] != "Kent Police"],
+                                 tables.cases, tables.workforce, "synthetic")
+    p = force_profile.profile("Kent", empty)
+    assert p.figures.empty and p.rates.empty and not p.funnels and not p.has_figures
+    assert "No published figure for Kent Police" in p.known[0]
+
+
+def test_caveats_and_sources_cover_every_study_cited(tables):
+    p = force_profile.profile("Metropolitan Police Service", tables)
+    assert set(p.figures["source_id"]) <= set(p.sources["source_id"])
+    for sid in p.sources["source_id"]:
+        entry = sources.source(sid)
+        assert len(p.caveats[p.caveats["source_id"] == sid]) == len(entry["caveats"])
+    named = p.caveats[p.caveats["mentions_force"]]
+    assert named["caveat"].str.contains("Met|Metropolitan", regex=True).all()
+    assert (p.sources["url"].str.match(r"^https?://")).all()
+    assert p.data_version in p.citation
+
+
+def test_sentences_quote_numbers_from_the_data(tables, obs):
+    p = force_profile.profile("Greater Manchester Police", tables)
+    valued = obs[(obs["force"] == "Greater Manchester Police") & ~obs["qualifier"].isin(force_profile.NO_FIGURE)]
+    assert p.known[0].startswith(f"{len(valued)} published figures")
+    for head in p.headlines.itertuples():
+        assert any(f"{head.value:,.0f}" in s and head.study in s for s in p.known)
+
+
+def test_slugs_are_unique_and_url_safe():
+    slugs = [force_profile.slug(f) for f in forces.registry()["force"]]
+    assert len(set(slugs)) == len(slugs) == forces.N_FORCES
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) for s in slugs)
+
+
+def test_import_analysis_and_profile_load_no_plotting_library():
+    code = ("import sys, analysis; analysis.profile('Kent'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'seaborn')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    code = "import sys, analysis; print('matplotlib' in sys.modules, 'seaborn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
+
+
+def test_period_and_value_words():
+    assert force_profile.value_words(55.0, "exact") == "55"
+    assert force_profile.value_words(50.0, "more_than") == "more than 50"
+    assert force_profile.value_words(float("nan"), "refused") == "refused"
+    assert force_profile.period_words("2009-01-01", "2014-02-17") == "1 January 2009 to 17 February 2014"
+    assert force_profile.period_words("", "", "") == "no period stated"
