@@ -11,3 +11,6 @@ SOURCES_YML = RAW_DIR / "sources.yml"
 FIGURES_DIR = PROJ_ROOT / "figures"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
+PROFILES_DIR = REPORTS_DIR / "profiles"
+WORKBOOK = REPORTS_DIR / "police-social-media-misconduct.xlsx"
+STAMPS_DIR = PROJ_ROOT / ".stamps"  # content-hash stamps of the long steps (git-ignored; analysis.stamps)
