@@ -5,9 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all install data notebooks test lab clean
+.PHONY: all install data notebooks export profiles browser test lab clean
 
-all: install data notebooks
+# Each step skips its work when its inputs and outputs are unchanged (content hashes in .stamps/, printed as
+# "<step>: inputs unchanged, skipped"); a second `make all` with nothing changed takes seconds.
+all: install data notebooks export profiles
 
 # Re-install only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -26,7 +28,23 @@ data: install
 notebooks: install
 	$(PY) -m analysis notebooks
 
-test: install
+# The Excel workbook reports/police-social-media-misconduct.xlsx.
+export: install
+	$(PY) -m analysis export
+
+# One page per force in reports/profiles/ (self-contained HTML) and index.html.
+profiles: install
+	$(PY) -m analysis profiles
+
+# Headless Chromium and its driver for the browser test (tests/test_profiles_browser.py), from Debian's
+# packages, installed where missing and the machine allows it (root with apt-get); otherwise say what to do.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	else echo "The browser test needs Debian's chromium and chromium-driver: sudo apt-get install chromium chromium-driver"; fi
+
+test: install browser
 	$(PY) -m pytest tests --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 lab: install

@@ -1,24 +1,81 @@
-"""Command line: `python -m analysis build` rebuilds data/processed/ from data/raw/."""
+"""Command line: `python -m analysis build` rebuilds data/processed/ from data/raw/.
+
+The long steps (build, notebooks, export, profiles) skip their work when their inputs and outputs are
+unchanged (content hashes in .stamps/, see analysis.stamps) and say so; --force reruns them.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import sources
+from . import paths, sources
+
+
+def _progress(step: str):
+    def report(i: int, n: int, what: str) -> None:
+        print(f"{step}: {i}/{n} {what}", file=sys.stderr, flush=True)
+    return report
+
+
+def _shown(path) -> str:
+    """A path as the user will recognise it: relative to the project where it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(paths.PROJ_ROOT.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _build(args) -> int:
-    from .build import build
-    outputs = build()
-    for name, frame in outputs.items():
-        print(f"{name}: {len(frame)} rows")
+    from . import stamps
+
+    def action():
+        print("build: checking raw files and cleaning every source ...", file=sys.stderr, flush=True)
+        from .build import build
+        outputs = build()
+        for name, frame in outputs.items():
+            print(f"{name}: {len(frame)} rows")
+
+    stamps.run("build", stamps.build_inputs, stamps.build_outputs, action, force=args.force)
     return 0
 
 
 def _notebooks(args) -> int:
-    from .notebooks import execute_all
-    for path in execute_all():
-        print(f"executed {path.name}")
+    from . import stamps
+    from .notebooks import execute, notebook_paths
+
+    paths = notebook_paths()
+    for i, path in enumerate(paths, start=1):
+        def action(i=i, path=path):
+            _progress("notebooks")(i, len(paths), f"executing {path.name} ...")
+            execute(path)
+            print(f"executed {path.name}")
+
+        stamps.run(f"notebook {path.stem}", lambda p=path: stamps.notebook_inputs(p),
+                   lambda p=path: stamps.notebook_outputs(p), action, force=args.force)
+    return 0
+
+
+def _export(args) -> int:
+    from . import stamps
+
+    def action():
+        from .export import export
+        path = export(progress=_progress("export"))
+        print(f"wrote {_shown(path)}")
+
+    stamps.run("export", stamps.export_inputs, stamps.export_outputs, action, force=args.force)
+    return 0
+
+
+def _profiles(args) -> int:
+    from . import stamps
+
+    def action():
+        from .profiles import write_all
+        written = write_all(progress=_progress("profiles"))
+        print(f"wrote {len(written) - 1} force pages and index.html in {_shown(written[-1].parent)}/")
+
+    stamps.run("profiles", stamps.profiles_inputs, stamps.profiles_outputs, action, force=args.force)
     return 0
 
 
@@ -49,8 +106,15 @@ def _add_foi(args) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="verify checksums, clean raw data, write data/processed/").set_defaults(func=_build)
-    sub.add_parser("notebooks", help="execute notebooks/ in place").set_defaults(func=_notebooks)
+    rerun = "rerun even when inputs and outputs are unchanged"
+    for name, func, words in (
+            ("build", _build, "verify checksums, clean raw data, write data/processed/"),
+            ("notebooks", _notebooks, "execute notebooks/ in place"),
+            ("export", _export, "write the Excel workbook reports/police-social-media-misconduct.xlsx"),
+            ("profiles", _profiles, "write one page per force in reports/profiles/ and index.html")):
+        step = sub.add_parser(name, help=words)
+        step.add_argument("--force", action="store_true", help=rerun)
+        step.set_defaults(func=func)
     h = sub.add_parser("hash", help="print sha256 of files")
     h.add_argument("paths", nargs="+")
     h.set_defaults(func=_hash)

@@ -21,9 +21,14 @@ def execute(path: Path, parameters: dict | None = None) -> None:
     nbformat.write(nb, path)
 
 
+def notebook_paths() -> list[Path]:
+    """The project's notebooks, in order (01_..., 02_..., ...)."""
+    return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
 def execute_all() -> list[Path]:
     done = []
-    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+    for path in notebook_paths():
         execute(path)
         done.append(path)
     return done
