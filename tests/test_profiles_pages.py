@@ -163,6 +163,7 @@ def test_written_page_is_atomic(tmp_path, monkeypatch):
     def boom(profiles_):
         raise RuntimeError("render failed")
 
+    monkeypatch.setattr(force_profile, "all_forces", lambda: ["Kent Police"])
     monkeypatch.setattr(profiles, "funnel_png", lambda f, force: b"")
     monkeypatch.setattr(profiles, "render_page", lambda p, images=None: "page")
     monkeypatch.setattr(profiles, "render_index", boom)

@@ -98,13 +98,16 @@ def test_environment_lists_the_installed_dependencies():
 
 
 def test_export_command_skips_the_second_time(tmp_path, monkeypatch, capsys):
+    """The command wiring: run, skip with the visible line, --force reruns (the workbook itself is stubbed
+    here; test_export.py builds the real one)."""
     from analysis import export
     monkeypatch.setattr(paths, "STAMPS_DIR", tmp_path / ".stamps")
     monkeypatch.setattr(paths, "WORKBOOK", tmp_path / "wb.xlsx")
     monkeypatch.setattr(export, "WORKBOOK", tmp_path / "wb.xlsx")
+    monkeypatch.setattr(export, "build_workbook", lambda progress=None: progress(1, 1, "synthetic") or b"PK synthetic")
     assert cli.main(["export"]) == 0
     first = capsys.readouterr()
-    assert "wrote" in first.out and "export: 1/" in first.err
+    assert "wrote" in first.out and "export: 1/1 synthetic" in first.err
     assert cli.main(["export"]) == 0
     assert "export: inputs unchanged, skipped" in capsys.readouterr().out
     assert cli.main(["export", "--force"]) == 0
