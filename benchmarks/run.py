@@ -85,7 +85,7 @@ def measure(runs: int, heavy_runs: int) -> list[dict]:
 
     def add(what, seconds, n, target="", met=""):
         rows.append({"what": what, "seconds": seconds, "runs": n, "target": target, "met": met})
-        print(f"{what}: {seconds:.2f} s (median of {n})", flush=True)
+        print(f"{what}: {seconds:.3f} s (median of {n})", flush=True)
 
     subprocess.run(["make", "install"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     before = _git_status()
@@ -126,7 +126,8 @@ def table(rows: list[dict]) -> str:
              f"Python {platform.python_version()}, {platform.system()} {platform.machine()}. Medians in seconds.",
              "", "| what | median (s) | runs | target | met |", "|---|---:|---:|---|---|"]
     for r in rows:
-        lines.append(f"| {r['what']} | {r['seconds']:.2f} | {r['runs']} | {r['target']} | {r['met']} |")
+        seconds = f"{r['seconds']:.2f}" if r["seconds"] >= 1 else f"{r['seconds']:.3f}"
+        lines.append(f"| {r['what']} | {seconds} | {r['runs']} | {r['target']} | {r['met']} |")
     return "\n".join(lines)
 
 

@@ -149,11 +149,30 @@ def test_page_text_is_escaped():
 def test_funnel_png_marks_the_force_and_is_deterministic():
     p = force_profile.profile("Kent")
     funnel = p.funnels[0]
-    a, b = profiles.funnel_png(funnel, p.force), profiles.funnel_png(funnel, p.force)
-    assert a == b and a[:8] == b"\x89PNG\r\n\x1a\n"
+    a = profiles.funnel_png(funnel, p.force)
+    other = force_profile.profile("Metropolitan Police Service")
+    between = profiles.funnel_png(other.funnels[0], other.force)  # nothing of one force stays on the next
+    b = profiles.funnel_png(funnel, p.force)
+    assert a == b and a != between and a[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = profiles.png_size(a)
     assert width >= 800 and height >= 500
     assert "Kent" in profiles.funnel_alt(funnel, p.force)
+
+
+def test_funnel_png_passes_highlight_when_the_chart_takes_it(monkeypatch):
+    """When charts.funnel_plot gains `highlight=` (issue 8), the adapter hands it the canonical force name."""
+    from analysis import charts
+    original, seen = charts.funnel_plot, {}
+
+    def with_highlight(rates, *, title=None, what="cases", n_largest=6, highlight=None):
+        seen["highlight"], seen["title"] = highlight, title
+        return original(rates, title=title, what=what, n_largest=n_largest)
+
+    monkeypatch.setattr(charts, "funnel_plot", with_highlight)
+    p = force_profile.profile("kent")
+    png = profiles.funnel_png(p.funnels[-1], p.force)
+    assert seen["highlight"] == "Kent Police" and "Kent" in seen["title"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and profiles.png_size(png)[0] >= 800
 
 
 def test_written_page_is_atomic(tmp_path, monkeypatch):

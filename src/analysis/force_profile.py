@@ -361,7 +361,8 @@ def _compared(rts: pd.DataFrame, short: str) -> tuple[str, ...]:
         if pd.isna(row.rate_per_1000):
             if row.count_qualifier != "missing" and pd.notna(row.count):
                 why = row.note.split("; dates available")[0]
-                text.append(f"{row.study}, with {denom}: {short}'s count ({row.count:,.0f}) has no rate ({why}).")
+                text.append(f"{row.study}, with {denom}: {short}'s count "
+                            f"({value_words(row.count, row.count_qualifier)}) has no rate ({why}).")
             continue
         position = row.position_words
         if adjusted:

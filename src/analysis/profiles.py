@@ -17,7 +17,6 @@ import inspect
 import io
 import re
 import struct
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +27,7 @@ from .paths import PROFILES_DIR
 
 TITLE = "Police misconduct on social media in England and Wales"
 _LAYOUTS: dict = {}  # funnel -> subplot parameters from tight_layout (see funnel_png)
+_BASES: dict = {}  # funnel -> (figure, background) drawn once per process (see funnel_png)
 FUNNEL_DPI = 100  # page images: 850 x 600 px, enough on screen, small enough to embed 3 per page
 _URL = re.compile(r"^https?://\S+$")
 
@@ -62,34 +62,67 @@ nav ul { padding-left: 1.2rem; columns: 2; } .cite { background: #f3f2f1; paddin
 def funnel_png(funnel: Funnel, force: str) -> bytes:
     """PNG bytes of the study's funnel plot with `force` marked, titled with the force's own position.
 
-    Adapter around `charts.funnel_plot`: where the chart function takes `highlight=` (the canonical force
-    name) it draws the force itself; otherwise a ring and a bold label are added here. The figure gets the
-    project's source line (figures.add_source_line) like every exported figure."""
-    import matplotlib
+    Adapter around `charts.funnel_plot` (the one place pages and the notebook draw a chart): where the chart
+    function takes `highlight=` (the canonical force name) it draws the force itself, one full figure per
+    force; otherwise the study's funnel is drawn once and each force's ring, label and title are drawn over
+    a copy of it (Agg blitting), which is what keeps all pages inside 30 s. Both carry the project's source
+    line (figures.add_source_line) like every exported figure; both give the same bytes every time."""
+    from . import charts
+
+    row = funnel.rates[funnel.rates["force"] == force].iloc[0]
+    short = forces.force_info(force)["short_name"]
+    title = _funnel_title(funnel, row, short)
+    if "highlight" in inspect.signature(charts.funnel_plot).parameters:
+        return _full_png(funnel, title, highlight=force)
+    fig, background, heading = _base(funnel)
+    ax = fig.axes[0]
+    canvas = fig.canvas
+    canvas.restore_region(background)
+    heading.set_text(title)
+    ring, label = _mark(ax, row, short)
+    for artist in (heading, ring, label):
+        ax.draw_artist(artist)
+    png = _encode(canvas)
+    ring.remove()
+    label.remove()
+    heading.set_text("")
+    return png
+
+
+def _theme():
     import matplotlib.pyplot as plt
 
-    from . import charts, figures
-
+    from . import figures
     figures.set_theme()
-    row = funnel.rates[funnel.rates["force"] == force].iloc[0]
-    info = forces.force_info(force)
-    title = _funnel_title(funnel, row, info["short_name"])
-    if "highlight" in inspect.signature(charts.funnel_plot).parameters:
-        fig = charts.funnel_plot(funnel.rates, title=title, what=funnel.what, highlight=force)
-    else:
-        fig = charts.funnel_plot(funnel.rates, title=title, what=funnel.what)
-        _mark(fig.axes[0], row, info["short_name"])
+    return plt
+
+
+def _layout(fig, funnel: Funnel) -> None:
+    """Source line at the foot, then the layout (tight_layout draws the figure twice, so it is computed once
+    per funnel: every force's version has the same two-line title)."""
+    from . import figures
+    ids = [funnel.source_id] + ([workforce.SOURCE_ID] if funnel.denominator_source == rates.OFFICIAL else [])
+    lines = figures.add_source_line(fig, ids)
+    key = (funnel.source_id, funnel.denominator_source, _content_key(funnel))
+    if key not in _LAYOUTS:
+        fig.tight_layout(rect=(0, min(0.5, (0.12 * lines + 0.15) / fig.get_figheight()), 1, 1))
+        sp = fig.subplotpars
+        _LAYOUTS[key] = dict(left=sp.left, right=sp.right, bottom=sp.bottom, top=sp.top)
+    fig.subplots_adjust(**_LAYOUTS[key])
+
+
+def _content_key(funnel: Funnel) -> int:
+    return int(pd.util.hash_pandas_object(funnel.rates).sum())
+
+
+def _full_png(funnel: Funnel, title: str, **kw) -> bytes:
+    import matplotlib
+
+    from . import charts, figures
+    plt = _theme()
+    fig = charts.funnel_plot(funnel.rates, title=title, what=funnel.what, **kw)
     try:
-        ids = [funnel.source_id] + ([workforce.SOURCE_ID] if funnel.denominator_source == rates.OFFICIAL else [])
-        lines = figures.add_source_line(fig, ids)
-        # tight_layout draws the figure twice; every force's version of one funnel has the same layout (the
-        # title is always two lines), so it is computed once per funnel and reused.
-        key = (funnel.source_id, funnel.denominator_source, int(pd.util.hash_pandas_object(funnel.rates).sum()))
-        if key not in _LAYOUTS:
-            fig.tight_layout(rect=(0, min(0.5, (0.12 * lines + 0.15) / fig.get_figheight()), 1, 1))
-            sp = fig.subplotpars
-            _LAYOUTS[key] = dict(left=sp.left, right=sp.right, bottom=sp.bottom, top=sp.top)
-        fig.subplots_adjust(**_LAYOUTS[key])
+        _layout(fig, funnel)
         buf = io.BytesIO()
         with matplotlib.rc_context({"savefig.dpi": FUNNEL_DPI}):
             fig.savefig(buf, format="png", metadata=figures.METADATA["png"])
@@ -98,20 +131,61 @@ def funnel_png(funnel: Funnel, force: str) -> bytes:
         plt.close(fig)
 
 
-def _mark(ax, row, short: str) -> None:
-    """A black ring round the force's dot and its name in bold, offset towards the middle of the plot."""
-    x, y = float(row["denominator"]), float(row["rate_per_1000"])
-    ax.scatter([x], [y], s=260, facecolor="none", edgecolor="black", linewidth=2.2, zorder=6,
-               label=f"{short} (this page)")
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+def _base(funnel: Funnel):
+    """The study's funnel without a force marked and without a title, drawn once: (figure, background, the
+    title artist)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+
+    from . import charts
+    key = (funnel.source_id, funnel.denominator_source, _content_key(funnel))
+    if key in _BASES:
+        return _BASES[key]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    plt = _theme()
+    placeholder = "Title line one\nTitle line two"
+    fig = charts.funnel_plot(funnel.rates, title=placeholder, what=funnel.what)
+    plt.close(fig)  # out of pyplot's list (kept here for the process); an Agg canvas of its own for blitting
+    FigureCanvasAgg(fig)
+    fig.set_dpi(FUNNEL_DPI)
+    ax = fig.axes[0]
+    handles, labels = ax.get_legend_handles_labels()
+    ring = Line2D([], [], ls="", marker="o", markersize=13, markerfacecolor="none", markeredgecolor="black",
+                  markeredgewidth=2, label="the force of this page")
+    ax.legend(handles + [ring], labels + [ring.get_label()], fontsize=7, loc="upper right", frameon=True)
+    _layout(fig, funnel)
+    fig.canvas.draw()  # places the two-line title; then the background is taken without it
+    # The title artist (centre, left or right title, whichever the chart used), found by its text.
+    heading = next(c for c in ax.get_children() if isinstance(c, Text) and c.get_text() == placeholder)
+    heading.set_text("")
+    fig.canvas.draw()
+    _BASES[key] = (fig, fig.canvas.copy_from_bbox(fig.bbox), heading)
+    return _BASES[key]
+
+
+def _encode(canvas) -> bytes:
+    from PIL import Image
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="PNG", compress_level=6)
+    return buf.getvalue()
+
+
+def _mark(ax, row, short: str):
+    """A black ring round the force's dot and its name and rate in bold, offset towards the middle."""
     import numpy as np
+    x, y = float(row["denominator"]), float(row["rate_per_1000"])
+    ring = ax.scatter([x], [y], s=260, facecolor="none", edgecolor="black", linewidth=2.2, zorder=6)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     right = (np.log(x) - np.log(x0)) / (np.log(x1) - np.log(x0)) > 0.5
     high = (y - y0) / (y1 - y0) > 0.6
-    ax.annotate(f"{short}: {row['rate_per_1000']:.1f} per 1,000", (x, y), xytext=(-40 if right else 40, -34 if high else 34),
-                textcoords="offset points", ha="right" if right else "left", fontsize=9, fontweight="bold",
-                color="black", zorder=7, arrowprops=dict(arrowstyle="-", color="black", lw=1.2),
-                bbox=dict(facecolor="white", edgecolor="black", boxstyle="round,pad=0.25", lw=0.8))
-    ax.legend(fontsize=7, loc="upper right", frameon=True)
+    label = ax.annotate(f"{short}: {row['rate_per_1000']:.1f} per 1,000", (x, y),
+                        xytext=(-40 if right else 40, -34 if high else 34), textcoords="offset points",
+                        ha="right" if right else "left", fontsize=9, fontweight="bold", color="black", zorder=7,
+                        arrowprops=dict(arrowstyle="-", color="black", lw=1.2),
+                        bbox=dict(facecolor="white", edgecolor="black", boxstyle="round,pad=0.25", lw=0.8))
+    return ring, label
 
 
 def _funnel_title(funnel: Funnel, row, short: str) -> str:
@@ -447,7 +521,3 @@ def write_all(out_dir: Path | None = None, progress=None) -> list[Path]:
     for stale in set(out_dir.glob("*.html")) - set(written):
         stale.unlink()
     return written
-
-
-def main_progress(i: int, n: int, name: str, stream=sys.stderr) -> None:
-    print(f"profiles: {i}/{n} {name}", file=stream, flush=True)

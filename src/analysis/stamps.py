@@ -11,6 +11,7 @@ output edited or deleted by hand does.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -60,6 +61,7 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@functools.cache
 def environment() -> tuple[str, bytes]:
     """The Python version and the installed versions of the package's dependencies, as one input: an
     upgraded matplotlib or pandas can change outputs, so it reruns the steps."""
