@@ -12,8 +12,16 @@ from . import paths, sources
 
 
 def _progress(step: str):
+    """`report(i, n, what)` for a long step: every item on a terminal (one line, rewritten), about ten lines
+    in a log (make's output), always the last."""
+    tty = sys.stderr.isatty()
+
     def report(i: int, n: int, what: str) -> None:
-        print(f"{step}: {i}/{n} {what}", file=sys.stderr, flush=True)
+        if tty:
+            print(f"\r\033[K{step}: {i}/{n} {what}", end="\n" if i == n else "", file=sys.stderr, flush=True)
+        elif i == 1 or i == n or i % max(1, -(-n // 10)) == 0:
+            print(f"{step}: {i}/{n} {what}", file=sys.stderr, flush=True)
+
     return report
 
 
@@ -25,33 +33,38 @@ def _shown(path) -> str:
         return str(path)
 
 
+def _step(args, step: str, inputs, outputs, action) -> int:
+    """Run a long step unless its stamp says nothing changed (analysis.stamps); --force reruns it."""
+    from . import stamps
+    stamps.run(step, inputs, outputs, action, force=args.force)
+    return 0
+
+
 def _build(args) -> int:
     from . import stamps
 
     def action():
         print("build: checking raw files and cleaning every source ...", file=sys.stderr, flush=True)
         from .build import build
-        outputs = build()
-        for name, frame in outputs.items():
+        for name, frame in build().items():
             print(f"{name}: {len(frame)} rows")
 
-    stamps.run("build", stamps.build_inputs, stamps.build_outputs, action, force=args.force)
-    return 0
+    return _step(args, "build", stamps.build_inputs, stamps.build_outputs, action)
 
 
 def _notebooks(args) -> int:
     from . import stamps
     from .notebooks import execute, notebook_paths
 
-    paths = notebook_paths()
-    for i, path in enumerate(paths, start=1):
+    paths_ = notebook_paths()
+    for i, path in enumerate(paths_, start=1):
         def action(i=i, path=path):
-            _progress("notebooks")(i, len(paths), f"executing {path.name} ...")
+            _progress("notebooks")(i, len(paths_), f"executing {path.name} ...")
             execute(path)
             print(f"executed {path.name}")
 
-        stamps.run(f"notebook {path.stem}", lambda p=path: stamps.notebook_inputs(p),
-                   lambda p=path: stamps.notebook_outputs(p), action, force=args.force)
+        _step(args, f"notebook {path.stem}", lambda p=path: stamps.notebook_inputs(p),
+              lambda p=path: stamps.notebook_outputs(p), action)
     return 0
 
 
@@ -59,12 +72,10 @@ def _export(args) -> int:
     from . import stamps
 
     def action():
-        from .export import export
-        path = export(progress=_progress("export"))
-        print(f"wrote {_shown(path)}")
+        from .export import export  # imported only when the step runs: a skip stays fast
+        print(f"wrote {_shown(export(progress=_progress('export')))}")
 
-    stamps.run("export", stamps.export_inputs, stamps.export_outputs, action, force=args.force)
-    return 0
+    return _step(args, "export", stamps.export_inputs, stamps.export_outputs, action)
 
 
 def _profiles(args) -> int:
@@ -75,8 +86,7 @@ def _profiles(args) -> int:
         written = write_all(progress=_progress("profiles"))
         print(f"wrote {len(written) - 1} force pages and index.html in {_shown(written[-1].parent)}/")
 
-    stamps.run("profiles", stamps.profiles_inputs, stamps.profiles_outputs, action, force=args.force)
-    return 0
+    return _step(args, "profiles", stamps.profiles_inputs, stamps.profiles_outputs, action)
 
 
 def _hash(args) -> int:
