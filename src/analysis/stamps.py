@@ -154,6 +154,15 @@ def notebook_outputs(path: Path) -> list:
     return [path]
 
 
+def figures_inputs() -> list:
+    """For `python -m analysis figures` (issue 8) when it is wired in: what the figures are drawn from."""
+    return [paths.PROCESSED_DIR, paths.SOURCES_YML, *_package_source(), environment()]
+
+
+def figures_outputs() -> list:
+    return [paths.FIGURES_DIR]
+
+
 def export_inputs() -> list:
     return [paths.PROCESSED_DIR, paths.SOURCES_YML, *sorted(paths.FIGURES_DIR.glob("*.csv")), *_package_source(),
             environment()]
