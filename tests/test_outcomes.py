@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,9 +21,8 @@ from analysis.outcomes import (
     severity,
     split_outcomes,
 )
-from analysis.paths import PROJ_ROOT
-
-SOURCES = PROJ_ROOT.parent / "shared" / "sources"
+# The research folder's pa_foi/figures.csv, copied byte for byte (tests/fixtures/README.md).
+PA_FOI_FIGURES = Path(__file__).resolve().parent / "fixtures" / "research_pa_foi_figures.csv"
 
 # Real single-category wordings as written in the sources (FOI replies, press snippets, official statistics,
 # seeds) or in common force use, with the category each must give. These expectations are judgements.
@@ -256,10 +256,8 @@ def test_vocabulary_names_resolve_to_themselves():
 
 
 def test_pa_foi_outcome_measures_resolve():
-    """Every outcome-coded measure in the PA/press figures resolves (skipped outside the shared tree)."""
-    path = SOURCES / "pa_foi" / "figures.csv"
-    if not path.exists():
-        pytest.skip("shared sources not present")
+    """Every outcome-coded measure in the PA/press figures resolves."""
+    path = PA_FOI_FIGURES
     measures = {row["measure"] for row in csv.DictReader(path.open(encoding="utf-8"))}
     outcome_measures = {
         "cleared", "complaints_dismissed_not_upheld", "dismissed", "dismissed_at_least",
