@@ -7,8 +7,14 @@ README = (PROJ_ROOT / "README.md").read_text()
 TREE = README.split("## Layout", 1)[1].split("```")[1]
 
 
+SUBPACKAGES = ("cleaning", "readers")
+
+
 def test_every_module_and_recode_table_is_in_the_tree():
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted((PACKAGE_DIR / "cleaning").glob("*.py")):
+    modules = sorted(PACKAGE_DIR.glob("*.py")) + [p for sub in SUBPACKAGES for p in sorted((PACKAGE_DIR / sub).glob("*.py"))]
+    for sub in SUBPACKAGES:
+        assert f"{sub}/" in TREE, f"README layout does not mention src/analysis/{sub}/"
+    for path in modules:
         if path.name in ("__init__.py", "__main__.py"):
             continue
         assert path.name in TREE, f"README layout does not mention src/analysis/{path.name}"
@@ -24,7 +30,7 @@ def test_every_notebook_is_in_the_tree_and_every_named_notebook_exists():
 
 def test_every_module_named_in_the_tree_exists():
     for name in re.findall(r"^\s+([a-z_]+\.py)\b", TREE, flags=re.M):
-        assert (PACKAGE_DIR / name).exists() or (PACKAGE_DIR / "cleaning" / name).exists(), name
+        assert (PACKAGE_DIR / name).exists() or any((PACKAGE_DIR / sub / name).exists() for sub in SUBPACKAGES), name
 
 
 def test_every_figure_file_is_listed_in_the_readme():

@@ -36,7 +36,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import forces, quality, sources, stats, workforce
+from . import forces, quality, schemas, sources, stats, workforce
 
 PA2014 = "pa_socialmedia_2009-2014_2014-08"
 BBC_SDU = "bbcsdu_iopccasetoanswer_2018-2022_2022-02"
@@ -263,6 +263,14 @@ def _disagreement_notes(rates: pd.DataFrame) -> pd.DataFrame:
             mask = (rates["source_id"] == source_id) & (rates["force"] == row.force)
             rates.loc[mask, "note"] = [_join(n, text) for n in rates.loc[mask, "note"]]
     return rates
+
+
+def derived_tables(outputs: dict[str, pd.DataFrame], log) -> dict[str, pd.DataFrame]:
+    """The processed tables computed from the tidy ones, for `analysis.build.build(derive=...)`."""
+    fr = schemas.FORCE_RATES.validate(force_rates(outputs["observations"], outputs["workforce"]))
+    log.add("force_rates", "rates per 1,000 with exact intervals", "analysis.rates.force_rates (PA 2014, BBC SDU)",
+            len(fr), len(fr))
+    return {"force_rates": fr}
 
 
 def force_rates(obs: pd.DataFrame, wf: pd.DataFrame) -> pd.DataFrame:

@@ -14,9 +14,12 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes, periods, populations, values
+from .. import forces, outcomes, paths, periods, populations, values
 from ..paths import RECODE_DIR
 from . import cell_error, read_raw_csv
+
+TABLE = "observations"
+FILE = "figures.csv"
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -29,9 +32,20 @@ ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 
 
-def load_raw(path: Path) -> pd.DataFrame:
-    """Parse only: every cell as text, plus where it came from."""
+def read_file(path: Path) -> pd.DataFrame:
+    """Parse only: every cell of one figures.csv as text, plus where it came from."""
     return read_raw_csv(path, RAW_COLUMNS)
+
+
+def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
+    """Parse only: the source's figures.csv, if it lists one."""
+    if entry["topic"] not in ("social_media", "all_misconduct") or FILE not in {f["path"] for f in entry["files"]}:
+        return []
+    return [read_file(Path(raw_dir or paths.RAW_DIR) / entry["id"] / FILE)]
+
+
+def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:
+    return [(f"observations:{entry['id']}", "clean figures.csv", "one row per published figure", len(raw), len(clean))]
 
 
 @functools.cache
