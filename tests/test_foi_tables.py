@@ -242,25 +242,6 @@ def test_no_network_is_used(monkeypatch, tmp_path):
 
 
 # --- add-foi and the build, in a copy of the project's raw layer ---------------------------------
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """data/raw copied to tmp_path; every path the CLI and the build use points there (patched in one place)."""
-    from analysis import paths
-    raw = tmp_path / "data" / "raw"
-    shutil.copytree(paths.RAW_DIR, raw)
-    processed = tmp_path / "data" / "processed"
-    processed.mkdir()
-    monkeypatch.setattr(paths, "DATA_DIR", tmp_path / "data")
-    monkeypatch.setattr(paths, "RAW_DIR", raw)
-    monkeypatch.setattr(paths, "SOURCES_YML", raw / "sources.yml")
-    monkeypatch.setattr(paths, "PROCESSED_DIR", processed)
-    monkeypatch.setattr(paths, "LOCK_FILE", tmp_path / ".analysis.lock")
-    monkeypatch.setattr(paths, "ADD_FOI_DIR", tmp_path / "data" / ".add-foi")
-    sources._read_manifest.cache_clear()
-    yield tmp_path
-    sources._read_manifest.cache_clear()
-
-
 ARGS = ["--no-notebooks", "--force", "Kent Police", "--title", "Officers and social media (synthetic)",
         "--url", "https://example.org/foi/123-24", "--published", "2024-05-17", "--ref", "123/24"]
 

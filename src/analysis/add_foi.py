@@ -10,10 +10,11 @@
    lock, replaced in one step). Data/raw and sources.yml agree again; the journal is removed.
 6. Rebuild data/processed/ (as one unit) and, unless --no-notebooks, re-execute the notebooks.
 
-A run killed between steps 3 and 5 leaves the journal; every later build or add-foi then refuses with a
-one-line error until `python -m analysis repair` finishes the addition (or `repair --undo` removes it). A run
-killed during step 6 leaves the reply registered and data/processed old or refused by `analysis.load()`
-until `make all`.
+An error in steps 3-5 (a full disk, say) undoes what was written; an error in the rebuild takes the reply out
+of data/raw and sources.yml again (the tables were not replaced). A run KILLED between steps 3 and 5 leaves the
+journal; every later build or add-foi then refuses with a one-line error until `python -m analysis repair`
+finishes the addition (or `repair --undo` removes it). A run killed during step 6 leaves the reply registered
+and data/processed old (or refused by `analysis.load()` with a clear error) until `make all`.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import forces, locking, paths, populations, schemas, sources, tables
 from .pipeline import rebuild
@@ -131,11 +131,40 @@ def add_reply(path, *, force: str, title: str, url: str, published: str, measure
         if target.exists() or any(e["id"] == source_id for e in sources.manifest()):
             raise AddSourceError(f"{path}: source id {source_id} exists already ({target}); raw sources are never "
                                  f"overwritten: give --ref to tell two replies apart, or remove the old one by hand")
-        _stage(path, entry, stored_name, digest)
-        _finish(source_id)
+        try:
+            _stage(path, entry, stored_name, digest)
+            _finish(source_id)
+        except BaseException:
+            _roll_back(source_id)  # an error (not a kill): leave nothing half done
+            raise
         if rebuild_data:
-            rebuild()
+            try:
+                rebuild()
+            except BaseException:
+                # the tables were not replaced (build writes them as one unit): take the reply out again so
+                # that data/raw, sources.yml and data/processed still agree
+                _remove_registered(entry, target)
+                raise
     return source_id
+
+
+def _roll_back(source_id: str) -> None:
+    """Undo a failed stage/place/register in this process; if even that fails, the journal stays for `repair`."""
+    try:
+        if _journal(source_id).exists():
+            _undo(source_id)
+        elif _staged(source_id).exists():
+            shutil.rmtree(_staged(source_id))
+    except Exception:  # the original error is the one to report; `repair` names itself in every later command
+        pass
+
+
+def _remove_registered(entry: dict, target: Path) -> None:
+    try:
+        sources.remove_block(sources.entry_block(entry))
+        shutil.rmtree(target)
+    except Exception:
+        pass
 
 
 # --- the journal ---------------------------------------------------------------------------------
@@ -163,7 +192,7 @@ def _stage(path: Path, entry: dict, stored_name: str, digest: str) -> None:
         shutil.rmtree(staged)
         raise AddSourceError(f"{path}: the copy in {staged} differs from the original; check the disk and run the "
                              f"command again")
-    block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=110)
+    block = sources.entry_block(entry)
     _write_journal({"source_id": source_id, "stored_name": stored_name, "sha256": digest, "entry": entry,
                     "block": block, "step": "staged"})
     locking.pause_point("add-foi:staged")

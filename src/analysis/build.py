@@ -121,9 +121,13 @@ def write_outputs(outputs: dict[str, pd.DataFrame], out_dir: Path) -> None:
         shutil.rmtree(staging)  # left by a killed build: never moved in, so nothing of it is in use
     staging.mkdir(parents=True)
     names = [f"{name}.csv" for name in outputs]
-    for name, frame in outputs.items():
-        tables.write_csv(frame, staging / f"{name}.csv")
-    write_datapackage(outputs, staging)
+    try:
+        for name, frame in outputs.items():
+            tables.write_csv(frame, staging / f"{name}.csv")
+        write_datapackage(outputs, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing of it was moved in: the old tables stand
+        raise
     locking.pause_point("build:staged")
     out_dir.mkdir(parents=True, exist_ok=True)
     for leftover in out_dir.iterdir():

@@ -105,6 +105,11 @@ def refresh() -> None:
     _read_manifest.cache_clear()
 
 
+def entry_block(entry: dict) -> str:
+    """The YAML text `append_entry` appends for an entry."""
+    return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=110)
+
+
 def append_entry(entry: dict, path: Path | None = None) -> str:
     """Append one entry to sources.yml under the project lock; returns the block appended.
 
@@ -117,7 +122,7 @@ def append_entry(entry: dict, path: Path | None = None) -> str:
         if any(e["id"] == entry["id"] for e in existing):
             raise ManifestError(f"{path}: source id {entry['id']} is listed already")
         text = path.read_text(encoding="utf-8")
-        block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=110)
+        block = entry_block(entry)
         separator = "" if not text or text.endswith("\n") else "\n"
         tables.write_text(path, text + separator + block)
         _read_manifest.cache_clear()

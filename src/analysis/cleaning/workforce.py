@@ -284,16 +284,21 @@ def all_paid_rows(tidy: pd.DataFrame) -> pd.DataFrame:
     """
     parts = tidy[tidy["worker_type"].isin(PAID_PARTS) & tidy["value"].notna() & ~tidy["derived"].astype(bool)]
     keys = ["force", "force_code", "date", "measure", "source_id", "source_url", "preference"]
+    rank = {w: i for i, w in enumerate(PAID_PARTS)}
+    ordered = parts.assign(_rank=parts["worker_type"].map(rank)).sort_values(keys + ["_rank"], kind="stable")
+    groups: dict[tuple, list] = {}
+    for row in ordered.itertuples(index=False):
+        groups.setdefault(tuple(getattr(row, k) for k in keys), []).append(row)
     records = []
-    for key, group in parts.groupby(keys, sort=True):
-        if sorted(group["worker_type"]) != sorted(PAID_PARTS) or len(group) != len(PAID_PARTS):
+    for key, rows in groups.items():  # sorted by key, as groupby(sort=True) gave them
+        if [r.worker_type for r in rows] != list(PAID_PARTS):
             continue
-        group = group.set_index("worker_type").loc[list(PAID_PARTS)]
-        # rounded to the 6 decimals the sums were published with, so float noise never reaches the CSV
-        total = round(float(group["value"].sum()), 6)
+        # summed in PAID_PARTS order, rounded to the 6 decimals the sums were published with, so float noise
+        # never reaches the CSV
+        total = round(float(sum(r.value for r in rows)), 6)
         records.append({**dict(zip(keys, key)), "worker_type": "all_paid", "value": total,
-                        "derived": True, "source_locator": _sum_locator(group["source_locator"]),
-                        "raw_force": group["raw_force"].iloc[0], "raw_worker_type": "+".join(PAID_PARTS)})
+                        "derived": True, "source_locator": _sum_locator(pd.Series([r.source_locator for r in rows])),
+                        "raw_force": rows[0].raw_force, "raw_worker_type": "+".join(PAID_PARTS)})
     return pd.DataFrame(records, columns=list(WORKFORCE_COLUMNS))
 
 

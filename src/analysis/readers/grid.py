@@ -249,12 +249,9 @@ def sheet_names(path, *, limits: Limits | None = None) -> list[str]:
     _check_zip(path, file, kind, limits)
     try:
         if suffix == ".xlsx":
-            import openpyxl
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-            try:
-                return list(wb.sheetnames)
-            finally:
-                wb.close()
+            reader, sheets = _open_xlsx(path, file)
+            reader.archive.close()
+            return [name for name, _part, kind in sheets if "chartsheet" not in kind]
         from defusedxml.ElementTree import iterparse
         with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
             return [elem.get(_q("table", "name")) for event, elem in iterparse(fh, events=("start",))
@@ -420,32 +417,56 @@ def _read_csv(path: Path, file: str, limits: Limits) -> Grid:
 
 
 # --- xlsx ----------------------------------------------------------------------------------------
+def _open_xlsx(path: Path, file: str):
+    """The workbook's strings, styles and sheet list, without touching a sheet.
+
+    openpyxl's load_workbook(read_only=True) scans every sheet to its end when the sheet has no <dimension>
+    element (ReadOnlyWorksheet._get_size); its ExcelReader steps are run here without that scan, and the sheets
+    are read by WorkSheetParser, which stops where this module says."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(path, read_only=True, data_only=False, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [(sheet.name, rel.target.lstrip("/"), rel.Type) for sheet, rel in reader.parser.find_sheets()]
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader, sheets
+
+
 def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Grid:
-    import openpyxl
+    from types import SimpleNamespace
+
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import WorkSheetParser
 
     parts = set(_check_zip(path, file, ".xlsx workbook", limits))
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        reader, sheets = _open_xlsx(path, file)
     except Exception as exc:  # zip, XML and defusedxml refusals, missing parts: all a damaged workbook
         raise UnreadableFileError(f"{file}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}); open it "
                                   f"in a spreadsheet program and save it again as .xlsx") from None
+    wb = reader.wb
+    styles_of = SimpleNamespace(parent=wb)  # what ReadOnlyCell needs to find a cell's number format
     try:
-        names = wb.sheetnames
+        sheets = [(name, part) for name, part, kind in sheets if "chartsheet" not in kind]
+        names = [name for name, _ in sheets]
 
         def sheet_grid(name: str) -> Grid:
-            ws = wb[name]
-            part = getattr(ws, "_worksheet_path", "")
-            if part.lstrip("/") not in parts:
-                raise UnreadableFileError(f"{file}: sheet {name!r} is listed in the workbook but its part "
-                                          f"{part or '(none)'} is missing from the file; open it in a spreadsheet "
-                                          f"program and save it again")
+            part = dict(sheets)[name]
+            if part not in parts:
+                raise UnreadableFileError(f"{file}: sheet {name!r} is listed in the workbook but its part {part} is "
+                                          f"missing from the file; open it in a spreadsheet program and save it again")
             grid = Grid(file, name)
             past_cap = 0
             try:
-                with ws._get_source() as src:
-                    parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
+                with reader.archive.open(part) as src:
+                    parser = WorkSheetParser(src, reader.shared_strings, data_only=False, epoch=wb.epoch,
                                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
                     for index, row_cells in parser.parse():
                         if index > limits.max_rows:
@@ -460,7 +481,7 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Grid
                             if raw["data_type"] == "f" or type(value).__name__ in ("ArrayFormula",
                                                                                     "DataTableFormula"):
                                 raise _formula(file, locator, str(getattr(value, "text", value)))
-                            fmt = ReadOnlyCell(ws, **raw).number_format
+                            fmt = ReadOnlyCell(styles_of, **raw).number_format
                             _add(grid, raw["row"], raw["column"], value, locator, limits, shown_as(fmt, value), fmt)
             except FoiReadError:
                 raise
@@ -475,7 +496,7 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Grid
             return grids[chosen]
         return sheet_grid(_choose_sheet(file, names, {}, sheet))
     finally:
-        wb.close()
+        reader.archive.close()
 
 
 # --- ods -----------------------------------------------------------------------------------------
