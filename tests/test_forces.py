@@ -112,6 +112,29 @@ KNOWN_SPELLINGS = {
     "Wiltshire": "Wiltshire Police",
 }
 
+# The Welsh forces' official Welsh names (bilingual letterheads, logos and Welsh-language disclosure pages), and
+# where each is seen: Dyfed-Powys's own Welsh disclosure log (dyfed-powys.police.uk/cy-GB/foi-ai/heddlu-dyfed-powys/)
+# and the Herald.Wales headline "Heddlu Dyfed-Powys Police apologise over Freedom of Information failures";
+# North Wales Police's Welsh FOI review procedure ("Heddlu Gogledd Cymru", whatdotheyknow.com); South Wales Police
+# and Gwent Police ("Heddlu De Cymru", "Gwent Police / Heddlu Gwent" on the logo), en.wikipedia.org.
+WELSH_NAMES = {
+    "Heddlu Dyfed-Powys": "Dyfed-Powys Police",
+    "Heddlu Dyfed–Powys": "Dyfed-Powys Police",
+    "Heddlu Dyfed-Powys Police": "Dyfed-Powys Police",
+    "Heddlu Gogledd Cymru": "North Wales Police",
+    "Heddlu De Cymru": "South Wales Police",
+    "Heddlu Gwent": "Gwent Police",
+    "Gwent Police / Heddlu Gwent": "Gwent Police",
+}
+
+
+def test_welsh_names_resolve_to_the_welsh_forces():
+    assert {name: canonical_force(name) for name in WELSH_NAMES} == WELSH_NAMES
+    assert {forces.force_code(name)[:3] for name in WELSH_NAMES} == {"W15"}
+    with pytest.raises(UnknownForceError):
+        canonical_force("Heddlu")  # the word for police alone names no force
+
+
 # Cells in the research folder's sources that name more than one force; the cleaner must split them first.
 MULTI_FORCE_CELLS = {"West Mercia Police (also South Yorkshire Police 'NIL')"}
 
