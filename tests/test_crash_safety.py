@@ -76,18 +76,20 @@ def kill(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
+def point_paths(mp: pytest.MonkeyPatch, project: Path) -> Path:
+    """Point this process's analysis.paths at a project copy (to load and verify what the subprocesses left)."""
+    data = project / "data"
+    for name, value in (("PROJ_ROOT", project), ("DATA_DIR", data), ("RAW_DIR", data / "raw"),
+                        ("SOURCES_YML", data / "raw" / "sources.yml"), ("PROCESSED_DIR", data / "processed"),
+                        ("LOCK_FILE", project / ".analysis.lock"), ("ADD_FOI_DIR", data / ".add-foi")):
+        mp.setattr(paths, name, value)
+    sources.refresh()
+    return project
+
+
 @pytest.fixture
 def use(monkeypatch):
-    """Point this process's analysis.paths at a project copy (to load and verify what the subprocesses left)."""
-    def point(project: Path) -> Path:
-        data = project / "data"
-        for name, value in (("PROJ_ROOT", project), ("DATA_DIR", data), ("RAW_DIR", data / "raw"),
-                            ("SOURCES_YML", data / "raw" / "sources.yml"), ("PROCESSED_DIR", data / "processed"),
-                            ("LOCK_FILE", project / ".analysis.lock"), ("ADD_FOI_DIR", data / ".add-foi")):
-            monkeypatch.setattr(paths, name, value)
-        sources.refresh()
-        return project
-    yield point
+    yield lambda project: point_paths(monkeypatch, project)
     sources.refresh()
 
 
@@ -133,11 +135,7 @@ def changed_project(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("changed"))
     mp = pytest.MonkeyPatch()
     data = root / "data"
-    for name, value in (("PROJ_ROOT", root), ("DATA_DIR", data), ("RAW_DIR", data / "raw"),
-                        ("SOURCES_YML", data / "raw" / "sources.yml"), ("PROCESSED_DIR", data / "processed"),
-                        ("LOCK_FILE", root / ".analysis.lock"), ("ADD_FOI_DIR", data / ".add-foi")):
-        mp.setattr(paths, name, value)
-    sources.refresh()
+    point_paths(mp, root)
     try:
         add_foi.add_reply(reply(root, "build_test"), force="Kent Police", title="synthetic", published="2024-05-17",
                           url="https://example.org/foi/synthetic", ref="B1", rebuild_data=False)

@@ -21,6 +21,14 @@ class RawDataError(ValueError):
     """A raw cell could not be cleaned; the message names the file, the line or cell, and the text."""
 
 
+def listed_csv(entry: dict, raw_dir: Path | None, name: str, columns: list[str]) -> list[pd.DataFrame]:
+    """`load_raw` of a one-CSV family: the source's file `name`, parsed by read_raw_csv, if the source lists it
+    (and is about misconduct); [] otherwise."""
+    if entry["topic"] not in ("social_media", "all_misconduct") or name not in {f["path"] for f in entry["files"]}:
+        return []
+    return [read_raw_csv(Path(raw_dir or paths.RAW_DIR) / entry["id"] / name, columns)]
+
+
 def read_raw_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     """Parse only: every cell as text ("" when empty), the header checked, and where each row came from."""
     path = Path(path)

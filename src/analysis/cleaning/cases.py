@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes, paths
-from . import cell_error, read_raw_csv
+from .. import forces, outcomes
+from . import cell_error, listed_csv, read_raw_csv
 
 TABLE = "cases"
 FILE = "cases.csv"
@@ -36,9 +36,7 @@ def read_file(path: Path) -> pd.DataFrame:
 
 def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
     """Parse only: the source's cases.csv, if it lists one."""
-    if entry["topic"] not in ("social_media", "all_misconduct") or FILE not in {f["path"] for f in entry["files"]}:
-        return []
-    return [read_file(Path(raw_dir or paths.RAW_DIR) / entry["id"] / FILE)]
+    return listed_csv(entry, raw_dir, FILE, RAW_COLUMNS)
 
 
 def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:

@@ -14,9 +14,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes, paths, periods, populations, values
+from .. import forces, outcomes, periods, populations, values
 from ..paths import RECODE_DIR
-from . import cell_error, read_raw_csv
+from . import cell_error, listed_csv, read_raw_csv
 
 TABLE = "observations"
 FILE = "figures.csv"
@@ -39,9 +39,7 @@ def read_file(path: Path) -> pd.DataFrame:
 
 def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
     """Parse only: the source's figures.csv, if it lists one."""
-    if entry["topic"] not in ("social_media", "all_misconduct") or FILE not in {f["path"] for f in entry["files"]}:
-        return []
-    return [read_file(Path(raw_dir or paths.RAW_DIR) / entry["id"] / FILE)]
+    return listed_csv(entry, raw_dir, FILE, RAW_COLUMNS)
 
 
 def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:
