@@ -33,8 +33,8 @@ FILE_PARENTS = re.compile(r"Path\(__file__\)(?:\.resolve\(\))?\.parents\[(\d+)\]
 def _files():
     for top in SCANNED:
         for path in sorted((PROJ_ROOT / top).rglob("*")):
-            if path.is_file() and path.suffix in TEXT_SUFFIXES and "__pycache__" not in path.parts \
-                    and path != Path(__file__).resolve():
+            generated = "__pycache__" in path.parts or any(p.endswith(".egg-info") for p in path.parts)
+            if path.is_file() and path.suffix in TEXT_SUFFIXES and not generated and path != Path(__file__).resolve():
                 yield path
 
 
