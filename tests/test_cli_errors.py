@@ -109,7 +109,7 @@ def test_bad_options_are_one_line(project, capsys, argv, expected):
 
 
 @pytest.mark.parametrize("text, line", [
-    ("- id: x\n  title: [unclosed\n", 3),
+    ("- id: x\n  title: [unclosed\n", 2),  # the line that opened the bracket, not the end of the file
     ("- id: a\n  title: b\n - id: c\n", 3),
     ("- id: a\n\tbad: tab\n", 2),
 ])
