@@ -5,9 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all install data notebooks test lab clean
+.PHONY: all install data figures notebooks test lab clean
 
-all: install data notebooks
+all: install data figures notebooks
 
 # Re-install only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -22,7 +22,11 @@ install: $(STAMP)
 data: install
 	$(PY) -m analysis build
 
-# Execute every notebook in place; figures/ is written by the notebooks through analysis.figures.save.
+# Write figures/ (PNG, SVG, PDF, CSV per figure, index.csv) from the figure catalogue; only this writes figures/.
+figures: install
+	$(PY) -m analysis figures
+
+# Execute every notebook in place; notebooks display figures from memory and never write figures/.
 notebooks: install
 	$(PY) -m analysis notebooks
 

@@ -22,6 +22,13 @@ def _notebooks(args) -> int:
     return 0
 
 
+def _figures(args) -> int:
+    from .figure_catalogue import write_all
+    written = write_all()
+    print(f"wrote {len(written)} files to figures/ (PNG, SVG, PDF and CSV per figure, and index.csv)")
+    return 0
+
+
 def _hash(args) -> int:
     """Print the sha256 of raw files, to paste into sources.yml when a source is first added."""
     for path in args.paths:
@@ -50,6 +57,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="verify checksums, clean raw data, write data/processed/").set_defaults(func=_build)
+    sub.add_parser("figures", help="check and write every published figure to figures/").set_defaults(func=_figures)
     sub.add_parser("notebooks", help="execute notebooks/ in place").set_defaults(func=_notebooks)
     h = sub.add_parser("hash", help="print sha256 of files")
     h.add_argument("paths", nargs="+")

@@ -5,6 +5,9 @@ so they are written with a leading apostrophe, which spreadsheets show as text; 
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +26,26 @@ def unescape_formula(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START + ("'",)):
         return value[1:]
     return value
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yield a temporary path in the same folder as `path`; on success os.replace() it onto `path`, on error
+    remove it. A reader never sees a half-written file, and a failed write leaves the old file in place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the final file gets the usual permissions
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
