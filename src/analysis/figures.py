@@ -157,6 +157,9 @@ def finish(fig, *, title: str, subtitle: str = "", note: str = "", source_ids=()
         fig.set_layout_engine(engine)
         engine.execute(fig)
         fig.set_layout_engine("none")
+        for ax in fig.axes:  # rounding removes float noise of the layout, so SVG clip-path ids never change
+            box = ax.get_position()
+            ax.set_position([round(box.x0, 5), round(box.y0, 5), round(box.width, 5), round(box.height, 5)])
         # The layout kept room for figure legends at the top of the band; put them there, flush left.
         for legend in fig.legends:
             legend.set_loc("upper left")
