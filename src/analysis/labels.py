@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib.patheffects as patheffects
 import matplotlib.text as mtext
 import numpy as np
 from matplotlib.collections import PathCollection
@@ -136,6 +137,8 @@ def place_labels(ax, x, y, texts, *, mandatory, all_x=None, all_y=None, fontsize
                           va="bottom", fontsize=fontsize, color=color, arrowprops=arrow, annotation_clip=False,
                           zorder=5)
         ann.set_gid(LABEL_GID)
+        # A white halo keeps a label readable where it crosses a limit line or grid line.
+        ann.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="white")])
         annotations.append(ann)
         placed_boxes.append(box)
     return annotations
