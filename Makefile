@@ -10,9 +10,9 @@ UV_VERSION := 0.13.8
 LOCK_TOOL := $(VENV)/lock-tool
 LOCK_FLAGS ?=
 
-.PHONY: all install data notebooks test lab lock clean
+.PHONY: all install data figures notebooks test lab lock clean
 
-all: install data notebooks
+all: install data figures notebooks
 
 # Re-install only when the lock (or the project metadata) changes. The lock pins every package, pip and the
 # build backend included, so the project itself is installed without resolving anything (--no-deps) and
@@ -29,7 +29,11 @@ install: $(STAMP)
 data: install
 	$(PY) -m analysis build
 
-# Execute every notebook in place; figures/ is written by the notebooks through analysis.figures.save.
+# Write figures/ (PNG, SVG, PDF, CSV per figure, index.csv) from the figure catalogue; only this writes figures/.
+figures: install
+	$(PY) -m analysis figures
+
+# Execute every notebook in place; notebooks display figures from memory and never write figures/.
 notebooks: install
 	$(PY) -m analysis notebooks
 

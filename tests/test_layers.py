@@ -26,7 +26,8 @@ LAYERS = [
     ("build", {"analysis.build", "analysis.datasets"}),
     ("analysis", {"analysis.stats", "analysis.workforce", "analysis.quality", "analysis.rates", "analysis.years",
                   "analysis.outcomes_compare", "analysis.profile", "analysis.foi"}),
-    ("output", {"analysis.charts", "analysis.figures", "analysis.export", "analysis.profiles"}),
+    ("output", {"analysis.charts", "analysis.labels", "analysis.figures", "analysis.figure_catalogue",
+                "analysis.export", "analysis.profiles"}),
     ("commands", {"analysis.notebooks", "analysis.pipeline", "analysis.add_foi", "analysis.__main__", "analysis"}),
 ]
 LAYER_OF = {module: i for i, (_, modules) in enumerate(LAYERS) for module in modules}

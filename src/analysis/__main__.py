@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis [--verbose] COMMAND ...` (build, notebooks, hash, add-foi, repair).
+"""Command line: `python -m analysis [--verbose] COMMAND ...` (build, figures, notebooks, hash, add-foi, repair).
 
 Every error a command meets ends in ONE line on stderr, `error: <file>: <what> <where> <what to do>`, and a
 non-zero exit (1; 130 when interrupted); `--verbose` prints the traceback above that line. Subcommands are
@@ -25,6 +25,15 @@ def _notebooks(args) -> int:
     from .pipeline import execute_notebooks
     for path in execute_notebooks():
         print(f"executed {path.name}")
+    return 0
+
+
+def _figures(args) -> int:
+    from . import locking
+    from .figure_catalogue import write_all
+    with locking.project_lock():
+        written = write_all()
+    print(f"wrote {len(written)} files to figures/ (PNG, SVG, PDF and CSV per figure, and index.csv)")
     return 0
 
 
@@ -106,6 +115,7 @@ class Command:
 # The one place subcommands are registered.
 COMMANDS = (
     Command("build", "verify checksums, clean raw data, write data/processed/", _build),
+    Command("figures", "check and write every published figure to figures/", _figures),
     Command("notebooks", "execute notebooks/ in place", _notebooks),
     Command("hash", "print sha256 of files", _hash, _hash_arguments),
     Command("add-foi", "add an FOI reply table (.xlsx, .ods, .csv, .xls) as a new source", _add_foi,
