@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import forces
-from .cleaning.workforce import MEASURES, march_31
+from .cleaning.workforce import MEASURES, SOURCE_ID, march_31  # noqa: F401  (SOURCE_ID: the denominators' source, for source lines)
 
 # A study's population -> the worker types summed for it. Designated officers are police staff with
 # designated powers (the Home Office counts them apart), so they belong to "staff" and "all_personnel".
