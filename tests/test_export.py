@@ -7,7 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import export, sources, tables
+from analysis import export, paths, sources, tables
 from analysis.paths import PROCESSED_DIR
 
 
@@ -30,7 +30,7 @@ def synthetic_figures(tmp_path_factory):
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory, synthetic_figures):
     mp = pytest.MonkeyPatch()
-    mp.setattr(export, "FIGURES_DIR", synthetic_figures)
+    mp.setattr(paths, "FIGURES_DIR", synthetic_figures)
     try:
         path = export.export(tmp_path_factory.mktemp("reports") / "wb.xlsx")
         again = export.build_workbook()
@@ -46,7 +46,7 @@ def loaded(workbook):
 
 def _plan(folder):
     mp = pytest.MonkeyPatch()
-    mp.setattr(export, "FIGURES_DIR", folder)
+    mp.setattr(paths, "FIGURES_DIR", folder)
     try:
         return export.sheets()
     finally:
@@ -69,6 +69,28 @@ def _same(csv_text: str, kind: str, cell) -> bool:
     return cell == csv_text
 
 
+def _differences(path, plan) -> list[str]:
+    """Every cell of the workbook at `path` that differs from its CSV (sheets in the order of `plan`)."""
+    back = pd.read_excel(path, sheet_name=None, dtype=object, keep_default_na=False, na_values=[])
+    names = [p[0] for p in plan]
+    if list(back) != ["About"] + names:
+        return [f"sheets {list(back)} instead of {['About'] + names}"]
+    found = []
+    for name, _, csv_path, kinds in plan:
+        csv = tables.read_csv(csv_path)
+        sheet = back[name]
+        if list(sheet.columns) != list(csv.columns) or len(sheet) != len(csv):
+            found.append(f"{name}: {len(sheet)} rows {list(sheet.columns)} vs {csv_path.name}: {len(csv)} rows "
+                         f"{list(csv.columns)}")
+            continue
+        for column in csv.columns:
+            for i, (text, cell) in enumerate(zip(csv[column], sheet[column])):
+                cell = None if cell == "" else cell
+                if not _same(text, kinds[column], cell):
+                    found.append(f"{name}!{column} row {i + 2}: {text!r} vs {cell!r}")
+    return found
+
+
 def test_every_data_sheet_equals_its_csv_cell_for_cell(workbook, synthetic_figures):
     path, _ = workbook
     plan = _plan(synthetic_figures)
@@ -76,17 +98,30 @@ def test_every_data_sheet_equals_its_csv_cell_for_cell(workbook, synthetic_figur
     assert {n for n in names if not n.startswith(("fig_", "figures_"))} == \
         {p.stem for p in PROCESSED_DIR.glob("*.csv")}
     assert "figures_index" in names and "fig_synthetic_funnel" in names
-    back = pd.read_excel(path, sheet_name=None, dtype=object, keep_default_na=False, na_values=[])
-    assert list(back) == ["About"] + names
-    for name, _, csv_path, kinds in plan:
-        csv = tables.read_csv(csv_path)
-        sheet = back[name]
-        assert list(sheet.columns) == list(csv.columns), name
-        assert len(sheet) == len(csv), name
-        for column in csv.columns:
-            for i, (text, cell) in enumerate(zip(csv[column], sheet[column])):
-                cell = None if cell == "" else cell
-                assert _same(text, kinds[column], cell), f"{name}!{column} row {i + 2}: {text!r} vs {cell!r}"
+    assert _differences(path, plan) == []
+
+
+def test_a_changed_csv_is_caught(workbook, synthetic_figures, tmp_path):
+    """The comparison can fail: one cell of a figure's CSV changed after the workbook was written."""
+    path, _ = workbook
+    changed = tmp_path / "figures"
+    changed.mkdir()
+    for f in synthetic_figures.iterdir():
+        (changed / f.name).write_bytes(f.read_bytes())
+    text = (changed / "synthetic_funnel.csv").read_text().replace("8.24", "8.25")
+    (changed / "synthetic_funnel.csv").write_text(text)
+    found = _differences(path, _plan(changed))
+    assert len(found) == 1 and "fig_synthetic_funnel!rate_per_1000 row 2" in found[0]
+
+
+def test_the_committed_workbook_is_in_step_with_the_csvs():
+    """reports/police-social-media-misconduct.xlsx as committed: every sheet equals today's CSV in
+    data/processed/ and figures/, and the About sheet lists every source (run `make all` after a change)."""
+    assert paths.WORKBOOK.exists(), f"{paths.WORKBOOK} is missing: run `make all`"
+    assert _differences(paths.WORKBOOK, export.sheets()) == []
+    about = pd.read_excel(paths.WORKBOOK, sheet_name="About", header=None, dtype=str).fillna("")
+    listed = set(about[0])
+    assert {e["id"] for e in sources.manifest()} <= listed
 
 
 def test_types_numbers_dates_and_text(loaded):

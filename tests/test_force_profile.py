@@ -54,22 +54,53 @@ def test_rates_are_the_force_rates_rows_and_funnels_the_rated_ones(tables, fr):
 
 
 def test_kent_headline_and_the_two_funnels_that_disagree(tables, obs, fr):
-    """The issue's own example: Kent above the 99.8% limit in PA 2014, below the 95% limit for the BBC table."""
+    """The issue's own example: Kent above the 99.8% Poisson limit in PA 2014, below the 95% limit for the BBC
+    table. Each sentence leads with the position against the limits widened for over-dispersion (issue 8's rule:
+    only a force outside them stands out) and gives the Poisson position only where it differs."""
     p = force_profile.profile("Kent", tables)
     pa = quality.force_values(obs, rates.PA2014)
     kent = pa[pa["force"] == "Kent Police"].iloc[0]
     head = p.headlines[p.headlines["source_id"] == rates.PA2014].iloc[0]
     assert (head["value"], head["qualifier"]) == (kent["value"], kent["qualifier"])
     assert kent["other_wordings"] in head["also_reported"]
-    for row in fr[(fr["force"] == "Kent Police") & fr["rate_per_1000"].notna()].itertuples():
+    rated = fr[(fr["force"] == "Kent Police") & fr["rate_per_1000"].notna()]
+    assert len(rated) >= 2
+    for row in rated.itertuples():
         words = [s for s in p.compared if s.startswith(rates.study_label(row.source_id))
                  and (("official" in s) == (row.denominator_source == rates.OFFICIAL))]
         assert len(words) == 1
-        assert f"{row.rate_per_1000:.1f} per 1,000" in words[0]
-        assert stats.FUNNEL_POSITIONS[row.funnel_position] in words[0]
-    positions = set(fr.loc[(fr["force"] == "Kent Police") & fr["rate_per_1000"].notna(), "funnel_position"])
-    if any(c.endswith("_above") for c in positions) and any(c.endswith("_below") for c in positions):
+        sentence = words[0]
+        assert f"{row.rate_per_1000:.1f} per 1,000" in sentence
+        lead = sentence.split(": ", 1)[1]
+        # recomputed here from the widened limits, not read from the position codes
+        outside = not (row.lower_95_adjusted <= row.rate_per_1000 <= row.upper_95_adjusted)
+        assert lead.startswith("Kent stands out" if outside else "Kent does not stand out"), sentence
+        if outside:
+            assert stats.FUNNEL_POSITIONS[row.funnel_position_adjusted] in lead.split(". ")[0]
+        exact = stats.FUNNEL_POSITIONS[row.funnel_position]
+        if row.funnel_position != row.funnel_position_adjusted:
+            assert f"Against limits for chance alone it would be {exact}" in sentence
+            assert f"{row.dispersion_ratio:.1f} times as much as chance allows" in sentence
+    positions = set(rated["funnel_position_adjusted"])
+    if len({c.split("_")[-1] if c != "inside_95" else "inside" for c in positions}) > 1:
         assert any("position differs between funnels" in s for s in p.compared)
+
+
+def test_no_force_inside_the_widened_limits_is_said_to_stand_out(tables, fr):
+    """Issue 8's rule on every page: a force is named as standing out only outside the widened limits, and each
+    sentence counts the forces that stand out on its funnel as the chart flags them."""
+    for force in forces.registry()["force"]:
+        p = force_profile.profile(force, tables)
+        for row in p.rates[p.rates["rate_per_1000"].notna()].itertuples():
+            sentence = next(s for s in p.compared if s.startswith(row.study)
+                            and (("official" in s.split(":")[0]) == (row.denominator_source == rates.OFFICIAL)))
+            inside = row.lower_95_adjusted <= row.rate_per_1000 <= row.upper_95_adjusted
+            assert ("does not stand out" in sentence) == inside, sentence
+            funnel = fr[(fr["source_id"] == row.source_id) & (fr["denominator_source"] == row.denominator_source)
+                        & fr["rate_per_1000"].notna()]
+            n_out = int(((funnel["rate_per_1000"] < funnel["lower_95_adjusted"])
+                         | (funnel["rate_per_1000"] > funnel["upper_95_adjusted"])).sum())
+            assert row.forces_standing_out == n_out
 
 
 def test_refusals_are_the_refused_rows(tables, obs):

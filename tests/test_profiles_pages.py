@@ -159,20 +159,38 @@ def test_funnel_png_marks_the_force_and_is_deterministic():
     assert "Kent" in profiles.funnel_alt(funnel, p.force)
 
 
-def test_funnel_png_passes_highlight_when_the_chart_takes_it(monkeypatch):
-    """When charts.funnel_plot gains `highlight=` (issue 8), the adapter hands it the canonical force name."""
-    from analysis import charts
+def test_funnel_png_is_the_chart_function_with_the_force_highlighted(monkeypatch):
+    """The page draws the published chart (charts.funnel_plot), with the force highlighted and named, and
+    titled with the force's position against the widened limits; every check of the published figures holds."""
+    from analysis import charts, figure_catalogue, figures
     original, seen = charts.funnel_plot, {}
 
-    def with_highlight(rates, *, title=None, what="cases", n_largest=6, highlight=None):
-        seen["highlight"], seen["title"] = highlight, title
-        return original(rates, title=title, what=what, n_largest=n_largest)
+    def spy(rates, **kw):
+        fig = original(rates, **kw)
+        seen.update(kw, fig=fig, problems=figure_catalogue.problems(
+            figure_catalogue.Built(fig, None, "", point_axes=((0, charts.funnel_data(rates, kw["highlight"])),))))
+        return fig
 
-    monkeypatch.setattr(charts, "funnel_plot", with_highlight)
+    monkeypatch.setattr(charts, "funnel_plot", spy)
+    monkeypatch.setattr(figures, "close", lambda fig: None)  # keep the figure to look at it
     p = force_profile.profile("kent")
-    png = profiles.funnel_png(p.funnels[-1], p.force)
-    assert seen["highlight"] == "Kent Police" and "Kent" in seen["title"]
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and profiles.png_size(png)[0] >= 800
+    for funnel in p.funnels:
+        png = profiles.funnel_png(funnel, p.force)
+        assert seen["highlight"] == "Kent Police"
+        row = funnel.rates[funnel.rates["force"] == "Kent Police"].iloc[0]
+        words = force_profile.adjusted_position_words(row["funnel_position_adjusted"])
+        assert seen["title"] == f"Kent is {words}: {row['rate_per_1000']:.1f} per 1,000"
+        fig = seen["fig"]
+        texts = [t.get_text() for t in fig.axes[0].texts]
+        assert any(t.startswith("Kent (") for t in texts), texts  # the force is named beside its marker
+        assert not seen["problems"], seen["problems"]  # no overlap, nothing off the canvas, labels on their dots
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and profiles.png_size(png)[0] >= 800
+        original_close(fig)
+
+
+def original_close(fig):
+    import matplotlib.pyplot as plt
+    plt.close(fig)
 
 
 def test_written_page_is_atomic(tmp_path, monkeypatch):

@@ -103,7 +103,6 @@ def test_export_command_skips_the_second_time(tmp_path, monkeypatch, capsys):
     from analysis import export
     monkeypatch.setattr(paths, "STAMPS_DIR", tmp_path / ".stamps")
     monkeypatch.setattr(paths, "WORKBOOK", tmp_path / "wb.xlsx")
-    monkeypatch.setattr(export, "WORKBOOK", tmp_path / "wb.xlsx")
     monkeypatch.setattr(export, "build_workbook", lambda progress=None: progress(1, 1, "synthetic") or b"PK synthetic")
     assert cli.main(["export"]) == 0
     first = capsys.readouterr()

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import sources, tables
-from .paths import FIGURES_DIR, PROCESSED_DIR, PROJ_ROOT, WORKBOOK
+from . import paths
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FORMULA_START = tables.FORMULA_START
@@ -156,13 +156,13 @@ def set_text(cell, text: str) -> None:
 
 
 def _datasets() -> list[tuple[str, Path]]:
-    on_disk = {p.stem: p for p in PROCESSED_DIR.glob("*.csv")}
+    on_disk = {p.stem: p for p in paths.PROCESSED_DIR.glob("*.csv")}
     ordered = [n for n in DATASET_ORDER if n in on_disk] + sorted(set(on_disk) - set(DATASET_ORDER))
     return [(n, on_disk[n]) for n in ordered]
 
 
 def _figure_files() -> list[tuple[str, Path]]:
-    files = sorted(FIGURES_DIR.glob("*.csv"))
+    files = sorted(paths.FIGURES_DIR.glob("*.csv"))
     index = [p for p in files if p.stem == "index"]
     return [("figures_index", p) for p in index] + [(f"fig_{p.stem}", p) for p in files if p.stem != "index"]
 
@@ -231,7 +231,7 @@ def _about(ws, plan) -> None:
 
 def _relative(path: Path) -> str:
     try:
-        return path.resolve().relative_to(PROJ_ROOT.resolve()).as_posix()
+        return path.resolve().relative_to(paths.PROJ_ROOT.resolve()).as_posix()
     except ValueError:
         return path.name
 
@@ -279,7 +279,7 @@ def _fix_zip(data: bytes, properties) -> bytes:
 
 def export(path: Path | None = None, progress=None) -> Path:
     """Write the workbook (atomically) and return its path."""
-    path = Path(path or WORKBOOK)
+    path = Path(path or paths.WORKBOOK)
     data = build_workbook(progress)
     with tables.atomic_path(path) as tmp:
         tmp.write_bytes(data)

@@ -10,7 +10,9 @@ What a profile holds (ForceProfile):
     headlines     per study, the force's headline count (exact, or a bound where only a bound was published),
                   with the other outlets' wordings
     rates         force_rates rows of the force: each study with a denominator x each denominator choice,
-                  with the count, rate per 1,000, exact 95% interval, funnel centre and position
+                  with the count, rate per 1,000, exact 95% interval, funnel centre and position (against
+                  the limits widened for over-dispersion, which decide whether a force stands out, and
+                  against the plain Poisson limits)
     funnels       the whole study's force_rates rows for each funnel on which the force has a rate
     outcomes      outcome counts or shares published for the force
     cases         case examples (IOPC and news) for the force
@@ -31,8 +33,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import forces, outcomes, rates, sources, stats, workforce
-from .paths import PROCESSED_DIR
+from . import forces, outcomes, paths, rates, sources, stats, workforce
 
 # Qualifiers that mean "asked, and no number was given".
 NO_FIGURE = ("refused", "not_held", "redacted", "suppressed")
@@ -45,10 +46,18 @@ POPULATION_WORDS = {
 MEASURE_WORDS = {"people_with_case_to_answer": "people with a case to answer", "cases_to_answer": "cases to answer"}
 QUALIFIER_WORDS = {"exact": "", "more_than": "more than ", "at_least": "at least ", "fewer_than": "fewer than ",
                    "at_most": "at most ", "approximately": "about "}
-# Columns issue 8 may add to force_rates for positions against over-dispersion-adjusted limits; the first
-# present is used for the headline position (the Poisson position is then given beside it).
-ADJUSTED_POSITION_COLUMNS = ("funnel_position_adjusted", "adjusted_funnel_position", "funnel_position_overdispersed")
-N_OUTSIDE_998_WORTH_SAYING = 2  # chance puts about 0.2% of forces outside the 99.8% limits
+# The funnel position that decides whether a force is named as standing out: against the limits widened for
+# over-dispersion (stats, Spiegelhalter 2005), as on every chart. The plain Poisson position is said beside it
+# only where it differs.
+ADJUSTED_POSITION_COLUMN = "funnel_position_adjusted"
+ADJUSTED_POSITIONS = {
+    "beyond_998_above": "above the widened 99.8% limit",
+    "between_95_998_above": "above the widened 95% limit (inside 99.8%)",
+    "inside_95": "inside the widened limits",
+    "between_95_998_below": "below the widened 95% limit (inside 99.8%)",
+    "beyond_998_below": "below the widened 99.8% limit",
+}
+STANDS_OUT = ("beyond_998_above", "between_95_998_above", "between_95_998_below", "beyond_998_below")
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ def load_tables() -> Tables:
 def data_version() -> str:
     """A short fingerprint of data/processed/ (from the sha256 of each table in datapackage.json), so a
     citation names the exact data it quotes."""
-    package = json.loads((PROCESSED_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads((paths.PROCESSED_DIR / "datapackage.json").read_text(encoding="utf-8"))
     joined = "\n".join(f"{r['name']} {r['hash']}" for r in package["resources"])
     return hashlib.sha256(joined.encode()).hexdigest()[:12]
 
@@ -148,6 +157,16 @@ def value_words(value: float, qualifier: str, raw_value: str = "") -> str:
     return QUALIFIER_WORDS.get(qualifier, qualifier.replace("_", " ") + " ") + number
 
 
+def count_words(count: float, what: str) -> str:
+    """"55 cases", "1 case", "1 person with a case to answer": a count with its noun in the right number."""
+    if count == 1:
+        for plural, singular in (("people", "person"), ("cases", "case"), ("complaints", "complaint")):
+            if what.startswith(plural):
+                what = singular + what[len(plural):]
+                break
+    return f"{count:,.0f} {what}"
+
+
 def measure_words(measure: str) -> str:
     return MEASURE_WORDS.get(measure, measure.replace("_", " "))
 
@@ -199,14 +218,15 @@ def _position_words(code: str) -> str:
     return stats.FUNNEL_POSITIONS.get(code, "not on the funnel (no rate)") if code else "not on the funnel (no rate)"
 
 
-def _adjusted_column(frame: pd.DataFrame) -> str | None:
-    return next((c for c in ADJUSTED_POSITION_COLUMNS if c in frame.columns), None)
+def adjusted_position_words(code: str) -> str:
+    """Where a force sits against the limits widened for over-dispersion, in words."""
+    return ADJUSTED_POSITIONS.get(code, "not on the funnel (no rate)") if code else "not on the funnel (no rate)"
 
 
 def _funnel_stats(study_rows: pd.DataFrame) -> dict:
     rated = study_rows[study_rows["rate_per_1000"].notna()]
-    outside = rated["funnel_position"].isin(("beyond_998_above", "beyond_998_below")).sum()
-    return {"n_rated": len(rated), "n_outside_998": int(outside)}
+    outside = rated[ADJUSTED_POSITION_COLUMN].isin(STANDS_OUT).sum()
+    return {"n_rated": len(rated), "n_standing_out": int(outside)}
 
 
 def _what(source_id: str, measure: str) -> str:
@@ -220,7 +240,7 @@ def _rates_and_funnels(fr: pd.DataFrame, force: str) -> tuple[pd.DataFrame, tupl
         study_rows = fr[(fr["source_id"] == row.source_id) & (fr["denominator_source"] == row.denominator_source)]
         st = _funnel_stats(study_rows)
         n_rated.append(st["n_rated"])
-        n_outside.append(st["n_outside_998"])
+        n_outside.append(st["n_standing_out"])
         words = _what(row.source_id, row.count_measure or rates.STUDIES.get(row.source_id, {}).get("measures", [""])[0])
         what.append(words)
         if pd.notna(row.rate_per_1000):
@@ -228,9 +248,10 @@ def _rates_and_funnels(fr: pd.DataFrame, force: str) -> tuple[pd.DataFrame, tupl
                                   study_rows.reset_index(drop=True)))
     mine.insert(1, "study", [_study(s) for s in mine["source_id"]])
     mine["what"] = what
-    mine["position_words"] = [_position_words(c) for c in mine["funnel_position"]]
+    mine["position_words"] = [adjusted_position_words(c) for c in mine[ADJUSTED_POSITION_COLUMN]]
+    mine["position_words_exact"] = [_position_words(c) for c in mine["funnel_position"]]
     mine["forces_with_a_rate"] = n_rated
-    mine["forces_outside_998"] = n_outside
+    mine["forces_standing_out"] = n_outside
     return mine.reset_index(drop=True), tuple(funnels)
 
 
@@ -353,8 +374,9 @@ def _known(figs: pd.DataFrame, heads: pd.DataFrame, force: str, short: str, n_st
 
 
 def _compared(rts: pd.DataFrame, short: str) -> tuple[str, ...]:
+    """One sentence per funnel, leading with the force's position against the limits widened for
+    over-dispersion (the only limits that name a force as standing out, as on the charts)."""
     text = []
-    adjusted = _adjusted_column(rts)
     for row in rts.itertuples():
         denom = ("official headcounts as denominators" if row.denominator_source == rates.OFFICIAL
                  else "the study's own denominators")
@@ -364,24 +386,30 @@ def _compared(rts: pd.DataFrame, short: str) -> tuple[str, ...]:
                 text.append(f"{row.study}, with {denom}: {short}'s count "
                             f"({value_words(row.count, row.count_qualifier)}) has no rate ({why}).")
             continue
-        position = row.position_words
-        if adjusted:
-            position = (f"{_position_words(getattr(row, adjusted))} once the limits are widened for "
-                        f"over-dispersion ({row.position_words} of the plain Poisson limits)")
-        sentence = (f"{row.study} ({TOPIC_WORDS[_topic(row.source_id)]}), with {denom}: {short}'s "
-                    f"{row.count:,.0f} {row.what} are {row.rate_per_1000:.1f} per 1,000 workers over "
-                    f"{row.period_years:.1f} years (95% interval {row.ci_low:.1f} to {row.ci_high:.1f}); the centre "
-                    f"line, the pooled rate of the {row.forces_with_a_rate} forces with a rate, is "
-                    f"{row.centre_rate_per_1000:.1f}, and {short} is {position}.")
-        if row.forces_outside_998 >= N_OUTSIDE_998_WORTH_SAYING and not adjusted:
-            sentence += (f" On this funnel {row.forces_outside_998} of {row.forces_with_a_rate} forces lie outside "
-                         f"the 99.8% limits, where chance alone would put almost none (1 in 500): the counts vary "
-                         f"far more than chance allows, which points to forces counting differently. A position "
-                         f"outside the limits is a reason to ask how the force searched its records, not proof of "
-                         f"more misconduct.")
+        code = getattr(row, ADJUSTED_POSITION_COLUMN)
+        n_out = int(row.forces_standing_out)
+        if code in STANDS_OUT:
+            lead = (f"{short} stands out: its rate is {_position_words(code)}, even once the limits are widened "
+                    f"for over-dispersion")
+            others = ("the only force that does on this funnel" if n_out == 1 else
+                      f"one of {n_out} forces that do on this funnel")
+        else:
+            lead = f"{short} does not stand out: its rate is inside the limits widened for over-dispersion"
+            others = ("no force stands out on this funnel" if n_out == 0 else
+                      f"{_plural(n_out, 'force stands', 'forces stand')} out on this funnel")
+        sentence = (f"{row.study} ({TOPIC_WORDS[_topic(row.source_id)]}), with {denom}: {lead}. Its "
+                    f"{count_words(row.count, row.what)} {'gives' if row.count == 1 else 'give'} a rate of "
+                    f"{row.rate_per_1000:.1f} per 1,000 workers over {row.period_years:.1f} years (95% interval {row.ci_low:.1f} to {row.ci_high:.1f}), against a "
+                    f"pooled rate of {row.centre_rate_per_1000:.1f} for the {row.forces_with_a_rate} forces with a "
+                    f"rate; {'it is ' if code in STANDS_OUT else ''}{others}.")
+        phi = float(row.dispersion_ratio)
+        if row.funnel_position != code:
+            sentence += (f" Against limits for chance alone it would be {row.position_words_exact}, but rates on "
+                         f"this funnel vary {phi:.1f} times as much as chance allows, which points to forces "
+                         f"recording differently, not only to differences in conduct.")
         text.append(sentence)
     rated = rts[rts["rate_per_1000"].notna()]
-    column = adjusted or "funnel_position"
+    column = ADJUSTED_POSITION_COLUMN
     sides = {("above" if str(c).endswith("_above") else "below") for c in rated[column] if c and c != "inside_95"}
     if len(sides) == 2 or (sides and (rated[column] == "inside_95").any()):
         text.append(f"{short}'s position differs between funnels: the studies count different things, over "

@@ -13,22 +13,17 @@ from __future__ import annotations
 
 import base64
 import html
-import inspect
-import io
 import re
 import struct
 from pathlib import Path
 
 import pandas as pd
 
-from . import force_profile, forces, rates, sources, stats, tables, workforce
+from . import force_profile, forces, paths, rates, sources, stats, tables, workforce
 from .force_profile import ForceProfile, Funnel
-from .paths import PROFILES_DIR
 
 TITLE = "Police misconduct on social media in England and Wales"
-_LAYOUTS: dict = {}  # funnel -> subplot parameters from tight_layout (see funnel_png)
-_BASES: dict = {}  # funnel -> (figure, background) drawn once per process (see funnel_png)
-FUNNEL_DPI = 100  # page images: 850 x 600 px, enough on screen, small enough to embed 3 per page
+FUNNEL_DPI = 120  # page images 900 px wide: sharp on screen, small enough to embed three per page
 _URL = re.compile(r"^https?://\S+$")
 
 CSS = """
@@ -60,138 +55,29 @@ nav ul { padding-left: 1.2rem; columns: 2; } .cite { background: #f3f2f1; paddin
 
 
 def funnel_png(funnel: Funnel, force: str) -> bytes:
-    """PNG bytes of the study's funnel plot with `force` marked, titled with the force's own position.
+    """PNG bytes of the study's funnel plot with `force` highlighted, headed with the force's own position.
 
-    Adapter around `charts.funnel_plot` (the one place pages and the notebook draw a chart): where the chart
-    function takes `highlight=` (the canonical force name) it draws the force itself, one full figure per
-    force; otherwise the study's funnel is drawn once and each force's ring, label and title are drawn over
-    a copy of it (Agg blitting), which is what keeps all pages inside 30 s. Both carry the project's source
-    line (figures.add_source_line) like every exported figure; both give the same bytes every time."""
-    from . import charts
+    Drawn by `charts.funnel_plot(..., highlight=force)`, the same chart function as figures/ (the same limits
+    widened for over-dispersion, the same flags, frame and source line). On a page only the force itself and
+    the forces outside the widened limits are named (`label_all=False`): the force stands out, and the page's
+    own rate table and data/processed/force_rates.csv name every other force. The same bytes every time."""
+    from . import charts, figures
 
+    figures.set_theme()
+    fig = charts.funnel_plot(funnel.rates, what=funnel.what, highlight=force, title=funnel_title(funnel, force),
+                             findable_in="the force pages and data/processed/force_rates.csv", label_all=False)
+    try:
+        return figures.png_bytes(fig, dpi=FUNNEL_DPI)
+    finally:
+        figures.close(fig)
+
+
+def funnel_title(funnel: Funnel, force: str) -> str:
+    """The headline of a page's funnel: where the force sits once over-dispersion is allowed for."""
     row = funnel.rates[funnel.rates["force"] == force].iloc[0]
     short = forces.force_info(force)["short_name"]
-    title = _funnel_title(funnel, row, short)
-    if "highlight" in inspect.signature(charts.funnel_plot).parameters:
-        return _full_png(funnel, title, highlight=force)
-    fig, background, heading = _base(funnel)
-    ax = fig.axes[0]
-    canvas = fig.canvas
-    canvas.restore_region(background)
-    heading.set_text(title)
-    ring, label = _mark(ax, row, short)
-    for artist in (heading, ring, label):
-        ax.draw_artist(artist)
-    png = _encode(canvas)
-    ring.remove()
-    label.remove()
-    heading.set_text("")
-    return png
-
-
-def _theme():
-    import matplotlib.pyplot as plt
-
-    from . import figures
-    figures.set_theme()
-    return plt
-
-
-def _layout(fig, funnel: Funnel) -> None:
-    """Source line at the foot, then the layout (tight_layout draws the figure twice, so it is computed once
-    per funnel: every force's version has the same two-line title)."""
-    from . import figures
-    ids = [funnel.source_id] + ([workforce.SOURCE_ID] if funnel.denominator_source == rates.OFFICIAL else [])
-    lines = figures.add_source_line(fig, ids)
-    key = (funnel.source_id, funnel.denominator_source, _content_key(funnel))
-    if key not in _LAYOUTS:
-        fig.tight_layout(rect=(0, min(0.5, (0.12 * lines + 0.15) / fig.get_figheight()), 1, 1))
-        sp = fig.subplotpars
-        _LAYOUTS[key] = dict(left=sp.left, right=sp.right, bottom=sp.bottom, top=sp.top)
-    fig.subplots_adjust(**_LAYOUTS[key])
-
-
-def _content_key(funnel: Funnel) -> int:
-    return int(pd.util.hash_pandas_object(funnel.rates).sum())
-
-
-def _full_png(funnel: Funnel, title: str, **kw) -> bytes:
-    import matplotlib
-
-    from . import charts, figures
-    plt = _theme()
-    fig = charts.funnel_plot(funnel.rates, title=title, what=funnel.what, **kw)
-    try:
-        _layout(fig, funnel)
-        buf = io.BytesIO()
-        with matplotlib.rc_context({"savefig.dpi": FUNNEL_DPI}):
-            fig.savefig(buf, format="png", metadata=figures.METADATA["png"])
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
-
-
-def _base(funnel: Funnel):
-    """The study's funnel without a force marked and without a title, drawn once: (figure, background, the
-    title artist)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.text import Text
-
-    from . import charts
-    key = (funnel.source_id, funnel.denominator_source, _content_key(funnel))
-    if key in _BASES:
-        return _BASES[key]
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    plt = _theme()
-    placeholder = "Title line one\nTitle line two"
-    fig = charts.funnel_plot(funnel.rates, title=placeholder, what=funnel.what)
-    plt.close(fig)  # out of pyplot's list (kept here for the process); an Agg canvas of its own for blitting
-    FigureCanvasAgg(fig)
-    fig.set_dpi(FUNNEL_DPI)
-    ax = fig.axes[0]
-    handles, labels = ax.get_legend_handles_labels()
-    ring = Line2D([], [], ls="", marker="o", markersize=13, markerfacecolor="none", markeredgecolor="black",
-                  markeredgewidth=2, label="the force of this page")
-    ax.legend(handles + [ring], labels + [ring.get_label()], fontsize=7, loc="upper right", frameon=True)
-    _layout(fig, funnel)
-    fig.canvas.draw()  # places the two-line title; then the background is taken without it
-    # The title artist (centre, left or right title, whichever the chart used), found by its text.
-    heading = next(c for c in ax.get_children() if isinstance(c, Text) and c.get_text() == placeholder)
-    heading.set_text("")
-    fig.canvas.draw()
-    _BASES[key] = (fig, fig.canvas.copy_from_bbox(fig.bbox), heading)
-    return _BASES[key]
-
-
-def _encode(canvas) -> bytes:
-    from PIL import Image
-    width, height = canvas.get_width_height()
-    image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="PNG", compress_level=6)
-    return buf.getvalue()
-
-
-def _mark(ax, row, short: str):
-    """A black ring round the force's dot and its name and rate in bold, offset towards the middle."""
-    import numpy as np
-    x, y = float(row["denominator"]), float(row["rate_per_1000"])
-    ring = ax.scatter([x], [y], s=260, facecolor="none", edgecolor="black", linewidth=2.2, zorder=6)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    right = (np.log(x) - np.log(x0)) / (np.log(x1) - np.log(x0)) > 0.5
-    high = (y - y0) / (y1 - y0) > 0.6
-    label = ax.annotate(f"{short}: {row['rate_per_1000']:.1f} per 1,000", (x, y),
-                        xytext=(-40 if right else 40, -34 if high else 34), textcoords="offset points",
-                        ha="right" if right else "left", fontsize=9, fontweight="bold", color="black", zorder=7,
-                        arrowprops=dict(arrowstyle="-", color="black", lw=1.2),
-                        bbox=dict(facecolor="white", edgecolor="black", boxstyle="round,pad=0.25", lw=0.8))
-    return ring, label
-
-
-def _funnel_title(funnel: Funnel, row, short: str) -> str:
-    return (f"{funnel.study}: {short} is {stats.FUNNEL_POSITIONS[row['funnel_position']]}\n"
-            f"({row['count']:,.0f} {funnel.what}, {row['rate_per_1000']:.1f} per 1,000; "
-            f"{_denominator_words(funnel.denominator_source)})")
+    return (f"{short} is {force_profile.adjusted_position_words(row[force_profile.ADJUSTED_POSITION_COLUMN])}: "
+            f"{row['rate_per_1000']:.1f} per 1,000")
 
 
 def _denominator_words(source: str) -> str:
@@ -203,11 +89,14 @@ def funnel_alt(funnel: Funnel, force: str) -> str:
     row = funnel.rates[funnel.rates["force"] == force].iloc[0]
     rated = funnel.rates[funnel.rates["rate_per_1000"].notna()]
     short = forces.force_info(force)["short_name"]
+    standing_out = rated[rated[force_profile.ADJUSTED_POSITION_COLUMN].isin(force_profile.STANDS_OUT)]
     return (f"Funnel plot of {funnel.study} with {_denominator_words(funnel.denominator_source)}: "
             f"{funnel.what} per 1,000 workers against force size for the {len(rated)} forces with a rate, "
-            f"centre line {row['centre_rate_per_1000']:.1f} per 1,000 with 95% and 99.8% limits. {short} is "
-            f"marked at {row['rate_per_1000']:.1f} per 1,000 ({row['count']:,.0f} {funnel.what}) and is "
-            f"{stats.FUNNEL_POSITIONS[row['funnel_position']]}.")
+            f"pooled rate {row['centre_rate_per_1000']:.1f} per 1,000, with 95% and 99.8% limits widened for "
+            f"over-dispersion (dispersion ratio {row['dispersion_ratio']:.1f}). {short} is highlighted at "
+            f"{row['rate_per_1000']:.1f} per 1,000 ({row['count']:,.0f} {funnel.what}) and is "
+            f"{force_profile.adjusted_position_words(row[force_profile.ADJUSTED_POSITION_COLUMN])}; "
+            f"{len(standing_out)} of the {len(rated)} forces are outside the widened limits.")
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -336,8 +225,10 @@ def _compare_section(p: ForceProfile, images: dict) -> str:
                 f"much as by conduct.</p>")
     out = ["<p>A rate divides the force's count by the size of its workforce over the study's period. The "
            "interval shows how much the rate could vary by chance alone (exact Poisson 95% interval). On a funnel "
-           "plot, limits are wider for small forces, because a few cases move a small force's rate a lot; a force "
-           "outside the limits differs from the pooled rate by more than chance would usually allow.</p>"]
+           "plot, limits are wider for small forces, because a few cases move a small force's rate a lot. Forces' "
+           "rates vary more than chance alone allows (they searched and counted differently), so the limits are "
+           "widened for that over-dispersion, and only a force outside the widened limits is said to stand "
+           "out.</p>"]
     body = []
     for r in rows.itertuples():
         topic = force_profile.TOPIC_WORDS[sources.source(r.source_id)["topic"]]
@@ -346,20 +237,26 @@ def _compare_section(p: ForceProfile, images: dict) -> str:
                      esc(_denominator_words(r.denominator_source)),
                      esc(force_profile.value_words(r.count, r.count_qualifier)) + " " + esc(r.what),
                      _num(r.denominator, 0), _num(r.rate_per_1000, 2), interval, _num(r.centre_rate_per_1000, 2),
-                     esc(r.position_words), f'<span class="small">{esc(r.note)}</span>'])
+                     esc(r.position_words) + (f'<br><span class="small muted">chance alone: '
+                                              f'{esc(r.position_words_exact)}</span>'
+                                              if r.funnel_position != getattr(r, force_profile.ADJUSTED_POSITION_COLUMN)
+                                              else ""),
+                     f'<span class="small">{esc(r.note)}</span>'])
     out.append(_table("rates", f"{p.short_name}: rates per 1,000 workers, with exact 95% intervals and funnel "
                       f"positions", ["Study", "Denominator", "Count", "Workforce (people)", "Rate per 1,000",
-                                     "95% interval", "Pooled rate", "Position on the funnel", "Note"], body,
+                                     "95% interval", "Pooled rate", "Position (widened limits)", "Note"], body,
                       numeric=(3, 4, 5, 6)))
     for f in p.funnels:
         data = images[(f.source_id, f.denominator_source)]
         width, height = png_size(data)
         uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
         out.append(f'<figure><img src="{uri}" width="{width}" height="{height}" alt="{esc(funnel_alt(f, p.force))}">'
-                   f"<figcaption>{esc(f.study)}, {esc(_denominator_words(f.denominator_source))}. Each dot is a "
-                   f"force with a rate; {esc(p.short_name)} is ringed. Dashed lines: 95% limits; dotted: 99.8% "
-                   f"limits (exact Poisson); solid: the pooled rate of the forces plotted, not a national rate. "
-                   f"The data are in the table above and in data/processed/force_rates.csv.</figcaption></figure>")
+                   f"<figcaption>{esc(f.study)}, {esc(_denominator_words(f.denominator_source))}. Each marker is "
+                   f"a force with a rate; {esc(p.short_name)} is the purple diamond, named on the chart. Dark "
+                   f"dashed and dotted lines: 95% and 99.8% limits widened for over-dispersion, which decide who "
+                   f"stands out; thin grey lines: limits for chance alone; solid line: the pooled rate of the "
+                   f"forces plotted, not a national rate. The data are in the table above and in "
+                   f"data/processed/force_rates.csv.</figcaption></figure>")
     return "".join(out)
 
 
@@ -487,10 +384,12 @@ def render_index(profiles: list[ForceProfile]) -> str:
         f"figure has a page too, saying what was asked and why nothing is known.</p>"
         + _table("forces", "Forces, with how many published figures each has",
                  ["Force", "Region", "Published figures", "Studies with a figure", "Studies refused",
-                  "Position on each funnel (exact Poisson limits)"], body, numeric=(2, 3, 4),
+                  "Position on each funnel (limits widened for over-dispersion)"], body, numeric=(2, 3, 4),
                  note="Published figures count every figure with a number (refusals not counted), including "
                       "breakdowns and each outlet's version. Funnel positions compare a force with the pooled rate "
-                      "of the forces with a figure in that study. PA 2014 counts social-media misconduct cases; "
+                      "of the forces with a figure in that study, against limits widened for over-dispersion "
+                      "(forces counted differently, so rates vary more than chance allows); only a force outside "
+                      "them stands out. PA 2014 counts social-media misconduct cases; "
                       "BBC SDU 2022 counts people with a misconduct case to answer in IOPC reports (all "
                       "misconduct, not only social media). Read the force's page for the caveats.")
         + "</main>" + _footer(version))
@@ -500,7 +399,7 @@ def render_index(profiles: list[ForceProfile]) -> str:
 def write_all(out_dir: Path | None = None, progress=None) -> list[Path]:
     """Write one page per force of the registry and index.html (each file atomically); remove pages of
     forces no longer in the registry. `progress(i, n, force)` is called before each force."""
-    out_dir = Path(out_dir or PROFILES_DIR)
+    out_dir = Path(out_dir or paths.PROFILES_DIR)
     out_dir.mkdir(parents=True, exist_ok=True)
     t = force_profile.load_tables()
     names = force_profile.all_forces()

@@ -16,7 +16,10 @@ import pandas as pd
 
 from .. import forces, outcomes, periods, populations, values
 from ..paths import RECODE_DIR
-from . import cell_error, read_raw_csv
+from . import cell_error, listed_csv, read_raw_csv
+
+TABLE = "observations"
+FILE = "figures.csv"
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -29,9 +32,18 @@ ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 
 
-def load_raw(path: Path) -> pd.DataFrame:
-    """Parse only: every cell as text, plus where it came from."""
+def read_file(path: Path) -> pd.DataFrame:
+    """Parse only: every cell of one figures.csv as text, plus where it came from."""
     return read_raw_csv(path, RAW_COLUMNS)
+
+
+def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
+    """Parse only: the source's figures.csv, if it lists one."""
+    return listed_csv(entry, raw_dir, FILE, RAW_COLUMNS)
+
+
+def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:
+    return [(f"observations:{entry['id']}", "clean figures.csv", "one row per published figure", len(raw), len(clean))]
 
 
 @functools.cache
