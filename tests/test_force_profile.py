@@ -44,9 +44,14 @@ def test_every_published_figure_of_the_force_is_in_the_profile(tables, obs):
 def test_rates_are_the_force_rates_rows_and_funnels_the_rated_ones(tables, fr):
     for force in ("Kent Police", "Metropolitan Police Service", "British Transport Police"):
         p = force_profile.profile(force, tables)
-        mine = fr[fr["force"] == force].reset_index(drop=True)
+        mine = fr[fr["force"] == force]
+        keys = ["source_id", "denominator_source"]
+        mine = p.rates[keys].merge(mine, on=keys, how="left", validate="one_to_one")
+        assert len(mine) == int((fr["force"] == force).sum())
         assert p.rates["rate_per_1000"].equals(mine["rate_per_1000"])
         assert p.rates["funnel_position"].tolist() == mine["funnel_position"].tolist()
+        topics = [sources.source(s)["topic"] for s in p.rates["source_id"]]
+        assert topics == sorted(topics, key=lambda t: t != "social_media")  # the project's subject first
         assert len(p.funnels) == int(mine["rate_per_1000"].notna().sum())
         for funnel in p.funnels:
             whole = fr[(fr["source_id"] == funnel.source_id) & (fr["denominator_source"] == funnel.denominator_source)]
@@ -66,15 +71,13 @@ def test_kent_headline_and_the_two_funnels_that_disagree(tables, obs, fr):
     rated = fr[(fr["force"] == "Kent Police") & fr["rate_per_1000"].notna()]
     assert len(rated) >= 2
     for row in rated.itertuples():
-        words = [s for s in p.compared if s.startswith(rates.study_label(row.source_id))
-                 and (("official" in s) == (row.denominator_source == rates.OFFICIAL))]
-        assert len(words) == 1
-        sentence = words[0]
+        sentence = _sentence_of(p, row)
         assert f"{row.rate_per_1000:.1f} per 1,000" in sentence
         lead = sentence.split(": ", 1)[1]
         # recomputed here from the widened limits, not read from the position codes
         outside = not (row.lower_95_adjusted <= row.rate_per_1000 <= row.upper_95_adjusted)
-        assert lead.startswith("Kent stands out" if outside else "Kent does not stand out"), sentence
+        side = "low" if row.rate_per_1000 < row.lower_95_adjusted else "high"
+        assert lead.startswith(f"Kent stands out as {side}" if outside else "Kent does not stand out"), sentence
         if outside:
             assert stats.FUNNEL_POSITIONS[row.funnel_position_adjusted] in lead.split(". ")[0]
         exact = stats.FUNNEL_POSITIONS[row.funnel_position]
@@ -84,6 +87,38 @@ def test_kent_headline_and_the_two_funnels_that_disagree(tables, obs, fr):
     positions = set(rated["funnel_position_adjusted"])
     if len({c.split("_")[-1] if c != "inside_95" else "inside" for c in positions}) > 1:
         assert any("position differs between funnels" in s for s in p.compared)
+    # the bottom line names each study once, social media first
+    assert p.in_short == ("In short: once its size is allowed for, Kent "
+                          + " and ".join(_verdict(rated[rated["source_id"] == sid].iloc[0]) + f" in {label}"
+                                         for sid, label in _studies_in_order(rated)) + ".")
+
+
+def _verdict(row) -> str:
+    if row["lower_95_adjusted"] <= row["rate_per_1000"] <= row["upper_95_adjusted"]:
+        return "does not stand out"
+    return f"stands out as {'low' if row['rate_per_1000'] < row['lower_95_adjusted'] else 'high'}"
+
+
+def _studies_in_order(rated):
+    ids = sorted(set(rated["source_id"]), key=lambda sid: (sources.source(sid)["topic"] != "social_media",
+                                                            rates.study_label(sid)))
+    return [(sid, f"{rates.study_label(sid)} ({force_profile.TOPIC_WORDS[sources.source(sid)['topic']]})")
+            for sid in ids]
+
+
+def _sentence_of(p, row) -> str:
+    """The sentence that compares the force on this row's funnel: the study's own sentence for this denominator,
+    or the study's one sentence when both denominators give the same position (it then quotes both rates)."""
+    label = rates.study_label(row.source_id)
+    mine = [s for s in p.compared if s.startswith(label)]
+    official = "with official headcounts" in " ".join(mine)
+    if len(mine) == 1 and "With the study's own denominators the rate is" in mine[0]:
+        if row.denominator_source != rates.OFFICIAL:
+            assert f"With the study's own denominators the rate is {row.rate_per_1000:.1f} per 1,000" in mine[0]
+        return mine[0]
+    words = [s for s in mine if ("official" in s.split(":")[0]) == (row.denominator_source == rates.OFFICIAL)]
+    assert len(words) == 1 and (official or row.denominator_source != rates.OFFICIAL), mine
+    return words[0]
 
 
 def test_no_force_inside_the_widened_limits_is_said_to_stand_out(tables, fr):
@@ -92,8 +127,7 @@ def test_no_force_inside_the_widened_limits_is_said_to_stand_out(tables, fr):
     for force in forces.registry()["force"]:
         p = force_profile.profile(force, tables)
         for row in p.rates[p.rates["rate_per_1000"].notna()].itertuples():
-            sentence = next(s for s in p.compared if s.startswith(row.study)
-                            and (("official" in s.split(":")[0]) == (row.denominator_source == rates.OFFICIAL)))
+            sentence = _sentence_of(p, row)
             inside = row.lower_95_adjusted <= row.rate_per_1000 <= row.upper_95_adjusted
             assert ("does not stand out" in sentence) == inside, sentence
             funnel = fr[(fr["source_id"] == row.source_id) & (fr["denominator_source"] == row.denominator_source)
@@ -101,6 +135,12 @@ def test_no_force_inside_the_widened_limits_is_said_to_stand_out(tables, fr):
             n_out = int(((funnel["rate_per_1000"] < funnel["lower_95_adjusted"])
                          | (funnel["rate_per_1000"] > funnel["upper_95_adjusted"])).sum())
             assert row.forces_standing_out == n_out
+            study = f"{row.study} ({force_profile.TOPIC_WORDS[sources.source(row.source_id)['topic']]})"
+            assert study in p.in_short
+            if row.denominator_source == rates.OFFICIAL or len(p.rates[p.rates["source_id"] == row.source_id]) == 1:
+                before = p.in_short.split(study)[0]  # the verdict governing a study is the last one before it
+                said = max(("does not stand out", "stands out as low", "stands out as high"), key=before.rfind)
+                assert said == ("does not stand out" if inside else _verdict(row._asdict())), p.in_short
 
 
 def test_refusals_are_the_refused_rows(tables, obs):

@@ -108,7 +108,7 @@ def test_page_with_funnels_in_the_browser(browser, site, obs):
     assert report["figure_rows"] == int((obs["force"] == p.force).sum())
     assert report["fetched"] == []
     _check_links(report)
-    for sentence in p.known[:1] + p.compared[:1]:
+    for sentence in (p.in_short,) + p.known[:1] + p.compared[:1]:
         assert sentence in report["text"]
 
 

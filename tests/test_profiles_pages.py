@@ -94,6 +94,29 @@ def test_index_lists_every_force_with_its_number_of_figures(written, obs):
         assert int(row.group(1)) == n
 
 
+def test_index_says_where_each_force_stands_once_size_is_allowed_for(written, fr):
+    """The index's last column, recomputed from the widened limits in force_rates (official headcounts where a
+    study has both denominators): only a force outside them is said to stand out."""
+    from analysis import rates
+    out, _ = written
+    page = (out / "index.html").read_text()
+    for force in forces.registry()["force"]:
+        href = force_profile.slug(force) + ".html"
+        row = page.split(f'<a href="{href}">')[1].split("</tr>")[0]
+        last = re.findall(r"<td>([^<]*)</td>", row)[-1]
+        mine = fr[(fr["force"] == force) & fr["rate_per_1000"].notna()]
+        if mine.empty:
+            assert last == "no rate", (force, last)
+            continue
+        mine = mine.sort_values("denominator_source", key=lambda d: d != rates.OFFICIAL, kind="stable")
+        for r in mine.drop_duplicates("source_id").itertuples():
+            if r.lower_95_adjusted <= r.rate_per_1000 <= r.upper_95_adjusted:
+                verdict = "does not stand out"
+            else:
+                verdict = f"stands out as {'low' if r.rate_per_1000 < r.lower_95_adjusted else 'high'}"
+            assert f"{verdict} in {rates.study_label(r.source_id)}" in last, (force, last)
+
+
 def test_pages_are_self_contained_and_accessible(written):
     out, _ = written
     for path in sorted(out.glob("*.html")):
@@ -178,8 +201,11 @@ def test_funnel_png_is_the_chart_function_with_the_force_highlighted(monkeypatch
         png = profiles.funnel_png(funnel, p.force)
         assert seen["highlight"] == "Kent Police"
         row = funnel.rates[funnel.rates["force"] == "Kent Police"].iloc[0]
-        words = force_profile.adjusted_position_words(row["funnel_position_adjusted"])
-        assert seen["title"] == f"Kent is {words}: {row['rate_per_1000']:.1f} per 1,000"
+        inside = row["lower_95_adjusted"] <= row["rate_per_1000"] <= row["upper_95_adjusted"]
+        low = row["rate_per_1000"] < row["lower_95_adjusted"]
+        verdict = "does not stand out" if inside else f"stands out as {'low' if low else 'high'}"
+        assert seen["title"] == (f"Kent {verdict}: {row['rate_per_1000']:.1f} per 1,000, pooled rate "
+                                 f"{row['centre_rate_per_1000']:.1f}")
         fig = seen["fig"]
         texts = [t.get_text() for t in fig.axes[0].texts]
         assert any(t.startswith("Kent (") for t in texts), texts  # the force is named beside its marker

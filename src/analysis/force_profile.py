@@ -21,6 +21,7 @@ What a profile holds (ForceProfile):
                   totals only; a single-force reply from another force)
     sources       every study the profile cites (title, publisher, url, licence)
     caveats       every caveat of those studies, the ones that name the force first
+    in_short      the bottom line in one sentence: where the force stands in each study once size is allowed for
     known, compared, missing   the plain-English summary, in three parts
 """
 from __future__ import annotations
@@ -115,6 +116,7 @@ class ForceProfile:
     sources: pd.DataFrame
     caveats: pd.DataFrame
     size: str
+    in_short: str
     known: tuple[str, ...]
     compared: tuple[str, ...]
     missing: tuple[str, ...]
@@ -132,7 +134,7 @@ class ForceProfile:
 
     @property
     def summary(self) -> tuple[str, ...]:
-        return self.known + self.compared + self.missing
+        return (self.in_short,) + self.known + self.compared + self.missing
 
 
 def slug(force: str) -> str:
@@ -233,8 +235,17 @@ def _what(source_id: str, measure: str) -> str:
     return measure_words(measure or "cases") if source_id != rates.PA2014 else "cases"
 
 
+def _page_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of studies in the order a page reads them: social-media studies first (the project's subject), then
+    by study, official headcounts before a study's own denominators."""
+    key = pd.DataFrame({"topic": [_topic(s) != "social_media" for s in frame["source_id"]],
+                        "study": [_study(s) for s in frame["source_id"]],
+                        "own": (frame["denominator_source"] != rates.OFFICIAL).to_numpy()}, index=frame.index)
+    return frame.loc[key.sort_values(["topic", "study", "own"], kind="stable").index]
+
+
 def _rates_and_funnels(fr: pd.DataFrame, force: str) -> tuple[pd.DataFrame, tuple[Funnel, ...]]:
-    mine = fr[fr["force"] == force].copy()
+    mine = _page_order(fr[fr["force"] == force]).copy()
     funnels, n_rated, n_outside, what = [], [], [], []
     for row in mine.itertuples():
         study_rows = fr[(fr["source_id"] == row.source_id) & (fr["denominator_source"] == row.denominator_source)]
@@ -373,51 +384,108 @@ def _known(figs: pd.DataFrame, heads: pd.DataFrame, force: str, short: str, n_st
     return tuple(text)
 
 
+def _direction(code: str) -> str:
+    return "high" if str(code).endswith("_above") else "low"
+
+
+def _rated_in_order(rts: pd.DataFrame) -> pd.DataFrame:
+    return rts[rts["rate_per_1000"].notna()]  # already in page order (_rates_and_funnels)
+
+
+def _study_sentence(row, short: str, also=None) -> str:
+    """One study's comparison, leading with the position against the limits widened for over-dispersion.
+    `also`: the same study's row with the other denominator, when it gives the same position."""
+    denom = ("official headcounts as denominators" if row.denominator_source == rates.OFFICIAL
+             else "the study's own denominators")
+    code = getattr(row, ADJUSTED_POSITION_COLUMN)
+    n_out = int(row.forces_standing_out)
+    if code in STANDS_OUT:
+        lead = (f"{short} stands out as {_direction(code)}: its rate is {_position_words(code)}, even once the "
+                f"limits are widened for over-dispersion")
+        others = ("it is the only force that does on this funnel" if n_out == 1 else
+                  f"it is one of {n_out} forces that do on this funnel")
+    else:
+        lead = f"{short} does not stand out: its rate is inside the limits widened for over-dispersion"
+        others = ("no force stands out on this funnel" if n_out == 0 else
+                  f"{_plural(n_out, 'force stands', 'forces stand')} out on this funnel")
+    sentence = (f"{row.study} ({TOPIC_WORDS[_topic(row.source_id)]}), with {denom}: {lead}. Its "
+                f"{count_words(row.count, row.what)} {'gives' if row.count == 1 else 'give'} a rate of "
+                f"{row.rate_per_1000:.1f} per 1,000 workers over {row.period_years:.1f} years (95% interval "
+                f"{row.ci_low:.1f} to {row.ci_high:.1f}), against a pooled rate of {row.centre_rate_per_1000:.1f} "
+                f"for the {row.forces_with_a_rate} forces with a rate; {others}.")
+    if also is not None:
+        sentence += (f" With the study's own denominators the rate is {also.rate_per_1000:.1f} per 1,000 and "
+                     f"the position the same.")
+    if row.funnel_position != code:
+        sentence += (f" Against limits for chance alone it would be {row.position_words_exact}, but rates on "
+                     f"this funnel vary {float(row.dispersion_ratio):.1f} times as much as chance allows, which "
+                     f"points to forces recording differently, not only to differences in conduct.")
+    return sentence
+
+
 def _compared(rts: pd.DataFrame, short: str) -> tuple[str, ...]:
-    """One sentence per funnel, leading with the force's position against the limits widened for
-    over-dispersion (the only limits that name a force as standing out, as on the charts)."""
+    """One sentence per study (per denominator where the two choices give different positions), leading with
+    the force's position against the limits widened for over-dispersion (the only limits that name a force as
+    standing out, as on the charts); social-media studies first."""
     text = []
-    for row in rts.itertuples():
-        denom = ("official headcounts as denominators" if row.denominator_source == rates.OFFICIAL
-                 else "the study's own denominators")
-        if pd.isna(row.rate_per_1000):
-            if row.count_qualifier != "missing" and pd.notna(row.count):
-                why = row.note.split("; dates available")[0]
-                text.append(f"{row.study}, with {denom}: {short}'s count "
-                            f"({value_words(row.count, row.count_qualifier)}) has no rate ({why}).")
-            continue
-        code = getattr(row, ADJUSTED_POSITION_COLUMN)
-        n_out = int(row.forces_standing_out)
-        if code in STANDS_OUT:
-            lead = (f"{short} stands out: its rate is {_position_words(code)}, even once the limits are widened "
-                    f"for over-dispersion")
-            others = ("the only force that does on this funnel" if n_out == 1 else
-                      f"one of {n_out} forces that do on this funnel")
+    for row in rts[rts["rate_per_1000"].isna()].itertuples():
+        if row.count_qualifier != "missing" and pd.notna(row.count):
+            denom = ("official headcounts as denominators" if row.denominator_source == rates.OFFICIAL
+                     else "the study's own denominators")
+            why = row.note.split("; dates available")[0]
+            text.append(f"{row.study}, with {denom}: {short}'s count "
+                        f"({value_words(row.count, row.count_qualifier)}) has no rate ({why}).")
+    rated = _rated_in_order(rts)
+    rated_text = []
+    for _, rows in rated.groupby("source_id", sort=False):
+        rows = list(rows.itertuples())
+        column = ADJUSTED_POSITION_COLUMN
+        if len(rows) == 2 and getattr(rows[0], column) == getattr(rows[1], column) \
+                and rows[0].funnel_position == rows[1].funnel_position:
+            rated_text.append(_study_sentence(rows[0], short, also=rows[1]))
         else:
-            lead = f"{short} does not stand out: its rate is inside the limits widened for over-dispersion"
-            others = ("no force stands out on this funnel" if n_out == 0 else
-                      f"{_plural(n_out, 'force stands', 'forces stand')} out on this funnel")
-        sentence = (f"{row.study} ({TOPIC_WORDS[_topic(row.source_id)]}), with {denom}: {lead}. Its "
-                    f"{count_words(row.count, row.what)} {'gives' if row.count == 1 else 'give'} a rate of "
-                    f"{row.rate_per_1000:.1f} per 1,000 workers over {row.period_years:.1f} years (95% interval {row.ci_low:.1f} to {row.ci_high:.1f}), against a "
-                    f"pooled rate of {row.centre_rate_per_1000:.1f} for the {row.forces_with_a_rate} forces with a "
-                    f"rate; {'it is ' if code in STANDS_OUT else ''}{others}.")
-        phi = float(row.dispersion_ratio)
-        if row.funnel_position != code:
-            sentence += (f" Against limits for chance alone it would be {row.position_words_exact}, but rates on "
-                         f"this funnel vary {phi:.1f} times as much as chance allows, which points to forces "
-                         f"recording differently, not only to differences in conduct.")
-        text.append(sentence)
-    rated = rts[rts["rate_per_1000"].notna()]
-    column = ADJUSTED_POSITION_COLUMN
-    sides = {("above" if str(c).endswith("_above") else "below") for c in rated[column] if c and c != "inside_95"}
-    if len(sides) == 2 or (sides and (rated[column] == "inside_95").any()):
+            rated_text.extend(_study_sentence(row, short) for row in rows)
+    text = rated_text + text
+    sides = {_direction(c) if c in STANDS_OUT else "inside" for c in rated[ADJUSTED_POSITION_COLUMN]}
+    if len(sides) > 1:
         text.append(f"{short}'s position differs between funnels: the studies count different things, over "
                     f"different years and populations, so no single funnel settles how the force compares.")
     if not text:
         text.append(f"No study with a denominator has a figure for {short}, so no rate per 1,000 can be given; "
                     f"a raw count alone would rank forces by size as much as by conduct.")
     return tuple(text)
+
+
+def study_verdicts(rts: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(source_id, study, verdict) for each study with a rate for the force, in page order: "stands out as
+    high", "stands out as low" or "does not stand out", against the limits widened for over-dispersion
+    (official headcounts where the study has both denominators)."""
+    out = []
+    for row in _rated_in_order(rts).drop_duplicates("source_id").itertuples():
+        code = getattr(row, ADJUSTED_POSITION_COLUMN)
+        out.append((row.source_id, row.study,
+                    f"stands out as {_direction(code)}" if code in STANDS_OUT else "does not stand out"))
+    return out
+
+
+def _in_short(rts: pd.DataFrame, short: str, has_figures: bool) -> str:
+    """The bottom line, one sentence: where the force stands in each study once size and over-dispersion are
+    allowed for (official headcounts where the study has both denominators)."""
+    rated = _rated_in_order(rts).drop_duplicates("source_id")
+    if not has_figures:
+        return f"In short: no published figure for {short} was found in any study compiled here."
+    if rated.empty:
+        return (f"In short: no study with a denominator has a figure for {short}, so it cannot be compared fairly "
+                f"with other forces; its figures below are raw counts.")
+    verdicts: dict[str, list[str]] = {}
+    for source_id, study, verdict in study_verdicts(rts):
+        verdicts.setdefault(verdict, []).append(f"{study} ({TOPIC_WORDS[_topic(source_id)]})")
+    parts = []
+    for verdict, studies in verdicts.items():
+        joined = _list(studies) if verdict != "does not stand out" else \
+            (", ".join(studies[:-1]) + " or " + studies[-1] if len(studies) > 1 else studies[0])
+        parts.append(f"{verdict} in {joined}")
+    return f"In short: once its size is allowed for, {short} {_list(parts)}."
 
 
 def _missing(refused: pd.DataFrame, not_covered: pd.DataFrame, short: str) -> tuple[str, ...]:
@@ -473,7 +541,8 @@ def profile(name: str, tables: Tables | None = None) -> ForceProfile:
         country=info["country"], kind=info["kind"], slug=slug(force), figures=figs, headlines=heads, rates=rts,
         funnels=funnels, outcomes=_outcomes(figs), cases=cases, refusals=refused, not_covered=not_covered,
         sources=src, caveats=cav, size=_size(t.workforce, force),
-        known=_known(figs, heads, force, short, n_studies), compared=_compared(rts, short),
+        in_short=_in_short(rts, short, bool((~figs['qualifier'].isin(NO_FIGURE)).any())), known=_known(figs, heads, force, short, n_studies),
+        compared=_compared(rts, short),
         missing=_missing(refused, not_covered, short), citation=_citation(force, t.data_version),
         data_version=t.data_version,
     )

@@ -65,7 +65,7 @@ def funnel_png(funnel: Funnel, force: str) -> bytes:
 
     figures.set_theme()
     fig = charts.funnel_plot(funnel.rates, what=funnel.what, highlight=force, title=funnel_title(funnel, force),
-                             findable_in="the force pages and data/processed/force_rates.csv", label_all=False)
+                             findable_in="data/processed/force_rates.csv", label_all=False)
     try:
         return figures.png_bytes(fig, dpi=FUNNEL_DPI)
     finally:
@@ -73,11 +73,14 @@ def funnel_png(funnel: Funnel, force: str) -> bytes:
 
 
 def funnel_title(funnel: Funnel, force: str) -> str:
-    """The headline of a page's funnel: where the force sits once over-dispersion is allowed for."""
+    """The headline of a page's funnel: whether the force stands out once over-dispersion is allowed for."""
     row = funnel.rates[funnel.rates["force"] == force].iloc[0]
     short = forces.force_info(force)["short_name"]
-    return (f"{short} is {force_profile.adjusted_position_words(row[force_profile.ADJUSTED_POSITION_COLUMN])}: "
-            f"{row['rate_per_1000']:.1f} per 1,000")
+    code = row[force_profile.ADJUSTED_POSITION_COLUMN]
+    verdict = (f"stands out as {'high' if code.endswith('_above') else 'low'}" if code in force_profile.STANDS_OUT
+               else "does not stand out")
+    return (f"{short} {verdict}: {row['rate_per_1000']:.1f} per 1,000, pooled rate "
+            f"{row['centre_rate_per_1000']:.1f}")
 
 
 def _denominator_words(source: str) -> str:
@@ -210,7 +213,7 @@ def render_page(p: ForceProfile, images: dict | None = None) -> str:
 def _summary_section(p: ForceProfile) -> str:
     parts = [("What is known", p.known), ("How it compares once size is accounted for", p.compared),
              ("What is missing and why", p.missing)]
-    out = ['<div class="summary">']
+    out = ['<div class="summary">', f'<p class="lede"><strong>{esc(p.in_short)}</strong></p>']
     for heading, sentences in parts:
         out.append(f"<h3>{esc(heading)}</h3>" + "".join(f"<p>{esc(s)}</p>" for s in sentences))
     out.append("</div>")
@@ -367,9 +370,7 @@ def _footer(version: str) -> str:
 def render_index(profiles: list[ForceProfile]) -> str:
     body = []
     for p in profiles:
-        positions = "; ".join(f"{r.study} ({'official' if r.denominator_source == rates.OFFICIAL else 'own'} "
-                              f"denominators): {r.position_words}" for r in p.rates.itertuples()
-                              if pd.notna(r.rate_per_1000))
+        positions = "; ".join(f"{verdict} in {study}" for _, study, verdict in force_profile.study_verdicts(p.rates))
         studies = p.figures.loc[~p.figures["qualifier"].isin(force_profile.NO_FIGURE), "study"].nunique()
         body.append([f'<a href="{esc(p.slug)}.html">{esc(p.force)}</a>', esc(p.region), str(p.n_figures),
                      str(studies), str(p.refusals["source_id"].nunique()), esc(positions or "no rate")])
@@ -384,7 +385,7 @@ def render_index(profiles: list[ForceProfile]) -> str:
         f"figure has a page too, saying what was asked and why nothing is known.</p>"
         + _table("forces", "Forces, with how many published figures each has",
                  ["Force", "Region", "Published figures", "Studies with a figure", "Studies refused",
-                  "Position on each funnel (limits widened for over-dispersion)"], body, numeric=(2, 3, 4),
+                  "Once its size is allowed for (limits widened for over-dispersion)"], body, numeric=(2, 3, 4),
                  note="Published figures count every figure with a number (refusals not counted), including "
                       "breakdowns and each outlet's version. Funnel positions compare a force with the pooled rate "
                       "of the forces with a figure in that study, against limits widened for over-dispersion "
