@@ -23,6 +23,7 @@ Decisions on ambiguous wording (also in the tests):
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -298,7 +299,13 @@ def parse_value(text: object, *, unit: str | None = None) -> Qualified:
         return _finish(text, number, "exact", unit or "count", [])
     if not isinstance(text, str):
         raise _fail(text, f"a {type(text).__name__} is not text or a number")
+    return _parse_text(text, unit)
 
+
+@functools.lru_cache(maxsize=65536)
+def _parse_text(text: str, unit: str | None) -> Qualified:
+    """parse_value for text: each distinct (text, unit) is read once (a Qualified is immutable; an error is
+    raised again each time, never cached)."""
     s = _normalise(text)
     if not s:
         return Qualified(None, "missing", None, None, unit or "count")

@@ -45,16 +45,20 @@ outlet, url, published, snippet (`<row label> | <column label>: <cell as written
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import forces, outcomes, paths, periods, populations
+from .. import values
 from ..readers import (
     AmbiguousLayoutError,
     Cell,
+    FoiReadError,
     ForceNameError,
     MissingHeaderError,
     NoDataRowsError,
@@ -90,7 +94,9 @@ class FoiTable:
     spec: dict | None = None
 
 
+@functools.lru_cache(maxsize=65536)
 def _period_or_none(text: str):
+    """A label's period, or None; each distinct label is parsed once (a Period is immutable)."""
     try:
         return periods.parse_period(text)
     except ValueError:
@@ -111,6 +117,10 @@ def read(path, *, force: str, sheet: str | None = None, source_id: str | None = 
         raise ForceNameError(f"{path}: force {force!r}: {exc}") from None
     grid = read_grid(path, sheet=sheet)
     file = grid.file
+    if PLAIN_TABLES:
+        plain = _read_plain(grid, canonical, source_id, period, period_start, period_end)
+        if plain is not None:
+            return plain
     lay = shape.layout(grid)
     axis = shape.mark_totals_and_periods(grid, lay, _period_or_none)
     given, stated_in = None, None
@@ -191,6 +201,178 @@ def read(path, *, force: str, sheet: str | None = None, source_id: str | None = 
     table.attrs["excluded"] = ex
     table.attrs["axis"] = axis
     return FoiTable(table, ex, axis, len(grid.cells))
+
+
+# --- the same read by whole columns, for the common case --------------------------------------------------
+# A plain CSV reply (see readers.grid.Grid: no quotes, one record per line) whose table fills a rectangle: the
+# header in line 1 with a label over every value column, a label in the first column of every other line, no
+# total, no title, no note, no row without a value, periods along one axis (or period= given). It is read by whole
+# columns, each distinct cell text parsed once by the same shape.read_count, and gives exactly what the
+# cell-by-cell read gives (tests/test_foi_speed.py compares both on many tables). Anything else, and anything the
+# cell-by-cell read would refuse, goes the cell-by-cell way, which names the file and the cell.
+PLAIN_TABLES = True
+_FLOAT_COLUMNS = ("value", "value_low", "value_high")
+_TOTAL_WORDS = ("total", "overall", "all")  # every total label holds one of these (shape.TOTAL_LABEL)
+_MISSING = values.Qualified(None, "missing", None, None, "count")
+
+
+def _locators(numbers: list[str], col: int) -> list[str]:
+    """`line <r>, column <col>` for every row number given as text, built by one join and one split."""
+    return ("line " + f", column {col}\nline ".join(numbers) + f", column {col}").split("\n")
+
+
+def _constant(value, size: int) -> np.ndarray:
+    return np.repeat(np.array([value], dtype=object), size)
+
+
+def _frame(columns: list[str], data: dict, size: int) -> pd.DataFrame:
+    """A frame of `columns` from 1-D arrays: the text columns laid out as one block from the start (what the
+    frame constructor would otherwise copy them into), the float columns inserted beside it."""
+    text = [c for c in columns if data[c].dtype == object]
+    block = np.empty((len(text), size), dtype=object)
+    for i, c in enumerate(text):
+        block[i] = data[c]
+    frame = pd.DataFrame(block.T, columns=text, copy=False)
+    for i, c in enumerate(columns):
+        if data[c].dtype != object:
+            frame.insert(i, c, data[c])
+    return frame
+
+
+def _distinct(frame_keys: list) -> bool:
+    return len(set(frame_keys)) == len(frame_keys)
+
+
+def _read_plain(grid, canonical: str, source_id, period, period_start, period_end) -> FoiTable | None:
+    lines, counts = grid.lines, grid.field_counts
+    if lines is None:
+        return None
+    end = len(lines)
+    while end and not lines[end - 1].replace(",", "").strip():
+        end -= 1  # blank lines at the foot hold no cell
+    k = counts[0] if end else 0  # value columns
+    if end < 2 or k < 1 or counts[:end].count(k) != end:
+        return None
+    header = lines[0].split(",")
+    col_texts = [h.strip() for h in header[1:]]
+    if not all(col_texts):
+        return None
+    n_rows = end - 1
+    cells = np.array(",".join(lines[1:end]).split(","), dtype=object).reshape(n_rows, k + 1)
+    raw_labels = cells[:, 0]
+    row_texts = list(map(str.strip, raw_labels))
+    if not all(row_texts):
+        return None
+    folded = "\n".join(row_texts).casefold()
+    folded_cols = "\n".join(col_texts).casefold()
+    if any(word in folded or word in folded_cols for word in _TOTAL_WORDS):
+        if any(shape.TOTAL_LABEL.match(t) for t in row_texts + col_texts):
+            return None
+
+    # values: each distinct text read once, as the cell-by-cell read reads it
+    raw = cells[:, 1:].ravel()
+    codes, uniques = pd.factorize(raw)
+    parsed = []
+    for text in uniques:
+        if not text.strip():
+            parsed.append(None)
+            continue
+        try:
+            parsed.append(shape.read_count(grid, Cell(0, 0, text, "")))
+        except FoiReadError:
+            return None
+    blank_code = np.array([q is None for q in parsed], dtype=bool)
+    blank = blank_code[codes]
+    if blank.reshape(n_rows, k).all(axis=1).any():
+        return None  # a row of blank cells: data or note, as the cell-by-cell read decides
+    qs = [_MISSING if q is None else q for q in parsed]
+
+    # periods along one axis (each distinct label parsed once)
+    col_periods = [_period_or_none(t) for t in col_texts]
+    row_periods: list = []
+    if all(col_periods):
+        if all(map(_period_or_none, row_texts)):
+            return None  # periods on both axes: refused by the cell-by-cell read
+        axis = "columns"
+    else:
+        for text in row_texts:
+            p = _period_or_none(text)
+            if p is None:
+                break
+            row_periods.append(p)
+        axis = "rows" if len(row_periods) == n_rows else "none"
+    given = None
+    if period is not None or period_start is not None or period_end is not None:
+        if axis != "none":
+            return None
+        try:
+            given = periods.parse_period(period, start=period_start, end=period_end)
+        except ValueError:
+            return None
+    elif axis == "none":
+        return None  # no period anywhere (and no title line to state one)
+    col_keys = [(p.start, p.end) for p in col_periods] if axis == "columns" else folded_cols.split("\n")
+    row_keys = [(p.start, p.end) for p in row_periods] if axis == "rows" else folded.split("\n")
+    if not (_distinct(col_keys) and _distinct(row_keys)):
+        return None
+
+    # The text columns are written straight into one block (column, row, value column): no column is built
+    # twice, and the frame takes the block as it is.
+    size = n_rows * k
+    text_columns = [c for c in TABLE_COLUMNS if c not in _FLOAT_COLUMNS]
+    block = np.empty((len(text_columns), n_rows, k), dtype=object)
+    at = dict(zip(text_columns, block))
+    labels = np.array(row_texts, dtype=object)[:, None]
+    heads = np.array(col_texts, dtype=object)[None, :]
+    at["force"][...] = canonical
+    at["file"][...] = grid.file
+    at["row_label"][...] = labels
+    at["column_label"][...] = heads
+    if axis == "columns":
+        at["category"][...] = labels
+        pers = np.array([(p.label, p.start.isoformat(), p.end.isoformat()) for p in col_periods], dtype=object)
+        pers = pers.T[:, None, :]
+    elif axis == "rows":
+        at["category"][...] = heads
+        pers = np.array([(p.label, p.start.isoformat(), p.end.isoformat()) for p in row_periods], dtype=object)
+        pers = pers.T[:, :, None]
+    else:
+        at["category"][...] = labels if k == 1 else labels + " | " + heads
+        pers = np.array([given.label, given.start.isoformat(), given.end.isoformat()], dtype=object)[:, None, None]
+    at["period_label"][...], at["period_start"][...], at["period_end"][...] = pers
+    at["raw_value"][...] = cells[:, 1:]
+    blank_2d = blank.reshape(n_rows, k)
+    at["raw_value"][blank_2d] = ""
+    codes_2d = codes.reshape(n_rows, k)
+    np.take(np.array([q.qualifier for q in qs], dtype=object), codes_2d, out=at["qualifier"])
+    np.take(np.array([q.note for q in qs], dtype=object), codes_2d, out=at["note"])
+    numbers = list(map(str, range(2, end + 1)))
+    for j in range(k):
+        at["source_locator"][:, j] = _locators(numbers, j + 2)
+    table = pd.DataFrame(block.reshape(len(text_columns), size).T, columns=text_columns, copy=False)
+    for name, attr in (("value", "value"), ("value_low", "low"), ("value_high", "high")):
+        numbers_of = np.array([np.nan if getattr(q, attr) is None else float(getattr(q, attr)) for q in qs])
+        table.insert(TABLE_COLUMNS.index(name), name, numbers_of[codes])
+    file = grid.file
+
+    corner = [header[0]] if header[0].strip() else []
+    n_ex = len(corner) + k + n_rows
+    ex = _frame(EXCLUDED_COLUMNS, {
+        "file": _constant(file, n_ex),
+        "source_locator": np.array(([f"line 1, column 1"] if corner else [])
+                                   + [f"line 1, column {c}" for c in range(2, k + 2)]
+                                   + _locators(numbers, 1), dtype=object),
+        "kind": _constant("header", n_ex),
+        "text": np.concatenate([np.array(corner + header[1:], dtype=object), raw_labels]),
+        "reason": np.array(["corner label of the header row"] * len(corner) + ["column label"] * k
+                           + ["row label"] * n_rows, dtype=object)}, n_ex)
+    if source_id is not None:
+        table.insert(0, "source_id", source_id)
+        ex.insert(0, "source_id", source_id)
+    table.attrs["excluded"] = ex
+    table.attrs["axis"] = axis
+    n_cells = len(corner) + k + n_rows + size - int(blank.sum())
+    return FoiTable(table, ex, axis, n_cells)
 
 
 def read_foi_table(path, *, force: str, sheet: str | None = None, source_id: str | None = None,
