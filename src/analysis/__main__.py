@@ -53,31 +53,33 @@ def _stamped(args, steps) -> int:
     return 0
 
 
+def _one_step(args, step: str, action) -> int:
+    """A step whose inputs and outputs are listed in analysis.stamps as <step>_inputs and <step>_outputs."""
+    from . import stamps
+    return _stamped(args, [(step, getattr(stamps, f"{step}_inputs"), getattr(stamps, f"{step}_outputs"), action)])
+
+
 def _step_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="rerun even when inputs and outputs are unchanged")
 
 
 def _build(args) -> int:
-    from . import stamps
-
     def action():
         print("build: checking raw files and cleaning every source ...", flush=True)
         from .pipeline import rebuild
         for name, frame in rebuild().items():
             print(f"{name}: {len(frame)} rows")
 
-    return _stamped(args, [("build", stamps.build_inputs, stamps.build_outputs, action)])
+    return _one_step(args, "build", action)
 
 
 def _figures(args) -> int:
-    from . import stamps
-
     def action():
         from .figure_catalogue import write_all  # imported only when the step runs: a skip stays fast
         written = write_all(progress=_progress("figures"))
         print(f"wrote {len(written)} files to figures/ (PNG, SVG, PDF and CSV per figure, and index.csv)")
 
-    return _stamped(args, [("figures", stamps.figures_inputs, stamps.figures_outputs, action)])
+    return _one_step(args, "figures", action)
 
 
 def _notebooks(args) -> int:
@@ -99,24 +101,20 @@ def _notebooks(args) -> int:
 
 
 def _export(args) -> int:
-    from . import stamps
-
     def action():
         from .export import export
         print(f"wrote {_shown(export(progress=_progress('export')))}")
 
-    return _stamped(args, [("export", stamps.export_inputs, stamps.export_outputs, action)])
+    return _one_step(args, "export", action)
 
 
 def _profiles(args) -> int:
-    from . import stamps
-
     def action():
         from .profiles import write_all
         written = write_all(progress=_progress("profiles"))
         print(f"wrote {len(written) - 1} force pages and index.html in {_shown(written[-1].parent)}/")
 
-    return _stamped(args, [("profiles", stamps.profiles_inputs, stamps.profiles_outputs, action)])
+    return _one_step(args, "profiles", action)
 
 
 def _hash_arguments(p: argparse.ArgumentParser) -> None:

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 from . import paths, tables
 
 
 def execute(path: Path, parameters: dict | None = None) -> None:
+    # nbformat and nbclient take about a second to import (schema validators): only when a notebook runs,
+    # so that listing the notebooks (and a `make all` that skips them) stays fast.
+    import nbformat
+    from nbclient import NotebookClient
+
     nb = nbformat.read(path, as_version=4)
     # record_timing=False: no per-cell timestamps in the committed file.
     client = NotebookClient(nb, kernel_name="python3", timeout=600, record_timing=False,
