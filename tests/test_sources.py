@@ -73,3 +73,8 @@ def test_every_value_wording_appears_in_its_snippet():
     for row in digits.itertuples():
         number = re.search(r"\d[\d,.]*", row.raw_value).group(0)
         assert number in row.snippet, f"{row.source_id} {row.source_locator}: {row.raw_value!r} not in snippet"
+
+
+def test_the_fast_yaml_parser_reads_the_manifest_as_the_python_parser_does():
+    text = SOURCES_YML.read_text(encoding="utf-8")
+    assert sources._parse(SOURCES_YML, text) == yaml.safe_load(text)

@@ -6,6 +6,8 @@ functions here pick from it: `denominator()` for one snapshot, `average_denomina
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -35,18 +37,39 @@ def _iso(date: object) -> str:
     return pd.Timestamp(date).strftime("%Y-%m-%d")
 
 
+_LOOKUPS: dict[int, tuple] = {}  # id(frame) -> (weak reference, rows seen, index): see _index
+
+
+def _index(workforce: pd.DataFrame) -> dict:
+    """(force, date, worker_type, measure) -> [(preference, value, source_locator), ...] of the rows with a value,
+    built once per workforce frame (a rate table asks for hundreds of values; a boolean mask over every row
+    for each was most of a build)."""
+    key = id(workforce)
+    cached = _LOOKUPS.get(key)
+    if cached is not None and cached[0]() is workforce and cached[1] == len(workforce):
+        return cached[2]
+    index: dict = {}
+    rows = workforce[workforce["value"].notna()]
+    for item in zip(rows["force"], rows["date"], rows["worker_type"], rows["measure"], rows["preference"],
+                    rows["value"], rows["source_locator"]):
+        index.setdefault(item[:4], []).append(item[4:])
+    for stale in [k for k, (ref, _, _) in _LOOKUPS.items() if ref() is None]:
+        del _LOOKUPS[stale]
+    _LOOKUPS[key] = (weakref.ref(workforce), len(workforce), index)
+    return index
+
+
 def _one_value(workforce: pd.DataFrame, force: str, date: str, worker_type: str, measure: str) -> float | None:
     """The value at the lowest preference; None when absent; conflicting values at that level raise."""
-    rows = workforce[(workforce["force"] == force) & (workforce["date"] == date)
-                     & (workforce["worker_type"] == worker_type) & (workforce["measure"] == measure)
-                     & workforce["value"].notna()]
-    if rows.empty:
+    rows = _index(workforce).get((force, date, worker_type, measure))
+    if not rows:
         return None
-    best = rows[rows["preference"] == rows["preference"].min()]
-    if best["value"].nunique() > 1:
+    top = min(preference for preference, _, _ in rows)
+    best = [(value, locator) for preference, value, locator in rows if preference == top]
+    if len({value for value, _ in best}) > 1:
         raise ValueError(f"{force} {date} {worker_type} {measure}: conflicting values "
-                         f"{best[['value', 'source_locator']].to_dict('records')}")
-    return float(best["value"].iloc[0])
+                         f"{[{'value': v, 'source_locator': loc} for v, loc in best]}")
+    return float(best[0][0])
 
 
 def _national_sum(workforce: pd.DataFrame, date: str, worker_type: str, measure: str) -> float | None:
