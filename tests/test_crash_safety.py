@@ -174,14 +174,44 @@ def test_build_killed_at_a_named_point(changed_project, tmp_path, use, point, re
     assert not (project / "data" / ".processed.staging").exists()
 
 
-@pytest.mark.parametrize("delay", [0.8, 2.4, 3.0, 3.4])
-def test_build_killed_after_a_delay(changed_project, tmp_path, use, delay):
+def timed_run(project: Path, *args: str) -> float:
+    """Seconds one unhindered run takes here, from the start of the process to its exit."""
+    t = time.monotonic()
+    done = run(project, *args)
+    assert done.returncode == 0, done.stderr
+    return time.monotonic() - t
+
+
+@pytest.fixture(scope="module")
+def run_times(changed_project, tmp_path_factory):
+    """How long a build (with one source more than data/processed) and an add-foi take on this machine, so that
+    the kills after a delay land inside the run whatever the machine's speed (a fixed delay on a faster machine
+    kills a process that has already finished)."""
+    root, _, _ = changed_project
+    project = copy_project(tmp_path_factory.mktemp("timed"))
+    shutil.copytree(root / "data" / "raw", project / "data" / "raw", dirs_exist_ok=True)
+    build = timed_run(project, "build")
+    other = copy_project(tmp_path_factory.mktemp("timed_add"))
+    add = timed_run(other, "add-foi", str(reply(other, "timed")), *COMMON, "--ref", "T1")
+    return {"build": build, "add-foi": add}
+
+
+def kill_after(proc: subprocess.Popen, seconds: float) -> bool:
+    """Kill the process `seconds` after now; True if it was still running when killed."""
+    time.sleep(seconds)
+    running = proc.poll() is None
+    kill(proc)
+    return running
+
+
+@pytest.mark.parametrize("fraction", [0.2, 0.45, 0.6, 0.75])
+def test_build_killed_after_a_delay(changed_project, run_times, tmp_path, use, fraction):
+    """Killed at a fraction of an unhindered build's time (start-up, cleaning, writing, moving in)."""
     root, old, new = changed_project
     project = copy_project(tmp_path)
     shutil.copytree(root / "data" / "raw", project / "data" / "raw", dirs_exist_ok=True)
     proc = start(project, "build")
-    time.sleep(delay)
-    kill(proc)
+    assert kill_after(proc, fraction * run_times["build"]), "the build had finished before the kill"
     use(project)
     check_processed(old, new)
     check_raw_consistent()
@@ -245,13 +275,13 @@ def test_a_stopped_add_foi_can_be_undone(tmp_path, use):
     check_raw_consistent()
 
 
-@pytest.mark.parametrize("delay", [2.0, 3.5, 5.0])
-def test_add_foi_killed_after_a_delay(tmp_path, use, delay):
+@pytest.mark.parametrize("fraction", [0.4, 0.6, 0.75])
+def test_add_foi_killed_after_a_delay(run_times, tmp_path, use, fraction):
+    """Killed at a fraction of an unhindered add-foi's time (reading, staging, placing, registering, rebuilding)."""
     project = copy_project(tmp_path / "p")
     old = snapshot(project / "data" / "processed")
     proc = start(project, "add-foi", str(reply(tmp_path, "delay")), *COMMON, "--ref", "D1")
-    time.sleep(delay)
-    kill(proc)
+    assert kill_after(proc, fraction * run_times["add-foi"]), "add-foi had finished before the kill"
     use(project)
     left = snapshot(project / "data" / "processed")
     for table in TABLES:  # load() returns what datapackage.json records (a whole file), or refuses clearly

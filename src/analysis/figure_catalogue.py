@@ -194,11 +194,12 @@ def build(name: str, inputs: Inputs | None = None) -> Built:
 
 def problems(built: Built) -> list[str]:
     """Everything the checks find wrong with a built figure (empty when it may be published)."""
-    found = labels.text_problems(built.fig) + labels.small_text(built.fig)
+    texts = labels.visible_texts(built.fig)  # draws the figure once for every check below
+    found = labels.text_problems(built.fig, texts=texts) + labels.small_text(built.fig, texts=texts)
     for index, points in built.point_axes:
-        found += labels.label_problems(built.fig.axes[index], points)
+        found += labels.label_problems(built.fig.axes[index], points, drawn=True)
     for index, rows in built.row_axes:
-        found += labels.row_label_problems(built.fig.axes[index], rows)
+        found += labels.row_label_problems(built.fig.axes[index], rows, drawn=True)
     return found
 
 

@@ -156,7 +156,11 @@ def finish(fig, *, title: str, subtitle: str = "", note: str = "", source_ids=()
         engine = ConstrainedLayoutEngine(rect=band, h_pad=0.05, w_pad=0.05, hspace=0.06, wspace=0.04)
         fig.set_layout_engine(engine)
         engine.execute(fig)
-        fig.set_layout_engine("none")
+        # No engine from here on (not even the placeholder "none" leaves, which makes every savefig lay the
+        # figure out once more before drawing it): the positions are final.
+        fig.set_layout_engine(None)
+        if fig.get_layout_engine() is not None:  # rcParams asked for an automatic layout: keep it frozen
+            fig.set_layout_engine("none")
         for ax in fig.axes:  # rounding removes float noise of the layout, so SVG clip-path ids never change
             box = ax.get_position()
             ax.set_position([round(box.x0, 5), round(box.y0, 5), round(box.width, 5), round(box.height, 5)])

@@ -152,32 +152,35 @@ def visible_texts(fig):
     """Every piece of text drawn on the figure with its box in pixels: (Text, Bbox)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    tick_labels, drawn = _tick_labels(fig)
     out = []
     for text in fig.findobj(mtext.Text):
         if not text.get_visible() or not text.get_text().strip():
             continue
-        if not _drawn(text):
+        if id(text) in tick_labels and id(text) not in drawn:
             continue
         # Text's own box: an Annotation's get_window_extent also covers its leader line
         out.append((text, mtext.Text.get_window_extent(text, renderer)))
     return out
 
 
-def _drawn(text) -> bool:
-    """Tick labels exist for ticks outside the view too; only those the axis draws count."""
-    for axes in text.figure.axes if text.figure else ():
+def _tick_labels(fig) -> tuple[set[int], set[int]]:
+    """(ids of every tick label, ids of those the axes draw). Tick labels exist for ticks outside the view
+    too; only those the axis draws count. Each axis is asked once, not once per text."""
+    every, drawn = set(), set()
+    for axes in fig.axes:
         for axis in (axes.xaxis, axes.yaxis):
-            ticks = axis.get_major_ticks() + axis.get_minor_ticks()
-            if any(text is t.label1 or text is t.label2 for t in ticks):
-                drawn = axis._update_ticks()  # noqa: SLF001 - the ticks the axis will actually draw
-                return any((text is t.label1 and t.label1.get_visible())
-                           or (text is t.label2 and t.label2.get_visible()) for t in drawn)
-    return True
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                every.update((id(tick.label1), id(tick.label2)))
+            for tick in axis._update_ticks():  # noqa: SLF001 - the ticks the axis will actually draw
+                drawn.update(id(label) for label in (tick.label1, tick.label2) if label.get_visible())
+    return every, drawn
 
 
-def text_problems(fig, tolerance: float = 0.5) -> list[str]:
-    """Texts that overlap each other or a legend, and texts outside the canvas."""
-    texts = visible_texts(fig)
+def text_problems(fig, tolerance: float = 0.5, texts=None) -> list[str]:
+    """Texts that overlap each other or a legend, and texts outside the canvas. `texts`: visible_texts(fig),
+    when the caller has it already (the figure unchanged since)."""
+    texts = visible_texts(fig) if texts is None else texts
     renderer = fig.canvas.get_renderer()
     problems = []
     width, height = fig.bbox.width, fig.bbox.height
@@ -209,12 +212,14 @@ def marker_positions(ax) -> np.ndarray:
     return np.vstack(points) if points else np.empty((0, 2))
 
 
-def label_problems(ax, points) -> list[str]:
+def label_problems(ax, points, drawn: bool = False) -> list[str]:
     """For every point label (gid LABEL_GID) on `ax`: the marker it names is found in `points` (a frame with
     columns label, x, y in data coordinates: the data the chart draws), and the label's box (or its leader
-    line's end, when it has one) must be nearer that marker than any other marker on the axes."""
+    line's end, when it has one) must be nearer that marker than any other marker on the axes. `drawn`: the
+    figure was drawn as it is now (by visible_texts), so it is not drawn again."""
     fig = ax.figure
-    fig.canvas.draw()
+    if not drawn:
+        fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     markers = marker_positions(ax)
     where = {row.label: ax.transData.transform((row.x, row.y)) for row in points.itertuples()}
@@ -240,11 +245,12 @@ def label_problems(ax, points) -> list[str]:
     return problems
 
 
-def row_label_problems(ax, rows) -> list[str]:
+def row_label_problems(ax, rows, drawn: bool = False) -> list[str]:
     """For charts whose rows are named by tick labels (ranked dot plots): each y tick label must sit on the row
-    of its own marker. `rows` has columns label (the tick text) and y (data)."""
+    of its own marker. `rows` has columns label (the tick text) and y (data). `drawn` as for label_problems."""
     fig = ax.figure
-    fig.canvas.draw()
+    if not drawn:
+        fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     want = dict(zip(rows["label"], rows["y"]))
     problems = []
@@ -262,8 +268,9 @@ def row_label_problems(ax, rows) -> list[str]:
     return problems
 
 
-def small_text(fig, min_placed_pt: float = 7.0, placed_cm: float = 16.0) -> list[str]:
-    """Texts smaller than `min_placed_pt` once the figure is placed `placed_cm` wide."""
+def small_text(fig, min_placed_pt: float = 7.0, placed_cm: float = 16.0, texts=None) -> list[str]:
+    """Texts smaller than `min_placed_pt` once the figure is placed `placed_cm` wide (`texts` as for
+    text_problems)."""
     scale = (placed_cm / 2.54) / fig.get_figwidth()
     return [f"{t.get_text()[:40]!r} is {t.get_fontsize() * scale:.1f} pt placed"
-            for t, _ in visible_texts(fig) if t.get_fontsize() * scale < min_placed_pt - 1e-9]
+            for t, _ in (visible_texts(fig) if texts is None else texts) if t.get_fontsize() * scale < min_placed_pt - 1e-9]
