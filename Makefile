@@ -56,8 +56,13 @@ browser:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
 	else echo "The browser test needs Debian's chromium and chromium-driver: sudo apt-get install chromium chromium-driver"; fi
 
+# The suite runs on every core (pytest-xdist); each test module, and each notebook's cells, stay together on one
+# worker in order (--dist loadgroup, see tests/conftest.py), as nbval needs. `make test TEST_WORKERS=0` runs it
+# in one process.
+TEST_WORKERS ?= auto
 test: install browser
-	$(PY) -m pytest tests --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(PY) -m pytest tests --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider \
+	  -n $(TEST_WORKERS) --dist loadgroup
 
 # Jupyter refuses to start as root unless told; most containers run as root, so pass --allow-root only then.
 lab: install

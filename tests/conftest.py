@@ -1,4 +1,5 @@
-"""Shared fixtures: the processed tables, loaded once per test session; a copy of the project's data."""
+"""Shared fixtures: the processed tables, loaded once per test session; a copy of the project's data. And how
+`make test` shares the suite among its workers (pytest-xdist, --dist loadgroup)."""
 import shutil
 
 import pytest
@@ -37,3 +38,14 @@ def project(tmp_path, monkeypatch):
     sources.refresh()
     yield tmp_path
     sources.refresh()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist with --dist loadgroup (`make test`), the tests of one module, and the cells of one
+    notebook, run together on one worker, in order (nbval runs a notebook's cells in one kernel; module fixtures
+    are built once). A test marked `xdist_group("name")` runs with its group instead, so a long module can be
+    shared among workers in parts that build their own fixtures."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -126,6 +126,12 @@ def check_raw_consistent(expect_ids: set[str] = frozenset()) -> None:
     assert checked
 
 
+# Three parts that share no fixture: `make test` runs them on different workers (tests/conftest.py).
+BUILD_PART = pytest.mark.xdist_group("crash_safety:build")
+ADD_FOI_PART = pytest.mark.xdist_group("crash_safety:add-foi")
+TWO_AT_ONCE_PART = pytest.mark.xdist_group("crash_safety:two-at-once")
+
+
 # --- build ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def changed_project(tmp_path_factory):
@@ -149,6 +155,7 @@ def changed_project(tmp_path_factory):
     return root, old, new
 
 
+@BUILD_PART
 @pytest.mark.parametrize("point, refused", [
     ("build:staged", set()),                                   # nothing moved in yet: the old tables
     ("build:replacing", {"observations"}),                     # observations.csv new, datapackage.json old
@@ -183,35 +190,51 @@ def timed_run(project: Path, *args: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def run_times(changed_project, tmp_path_factory):
-    """How long a build (with one source more than data/processed) and an add-foi take on this machine, so that
-    the kills after a delay land inside the run whatever the machine's speed (a fixed delay on a faster machine
-    kills a process that has already finished)."""
+def build_time(changed_project, tmp_path_factory):
+    """How long a build (with one source more than data/processed) takes on this machine, so that the kills
+    after a delay land inside the run whatever the machine's speed (a fixed delay on a faster machine kills a
+    process that has already finished)."""
     root, _, _ = changed_project
     project = copy_project(tmp_path_factory.mktemp("timed"))
     shutil.copytree(root / "data" / "raw", project / "data" / "raw", dirs_exist_ok=True)
-    build = timed_run(project, "build")
-    other = copy_project(tmp_path_factory.mktemp("timed_add"))
-    add = timed_run(other, "add-foi", str(reply(other, "timed")), *COMMON, "--ref", "T1")
-    return {"build": build, "add-foi": add}
+    return timed_run(project, "build")
 
 
-def kill_after(proc: subprocess.Popen, seconds: float) -> bool:
-    """Kill the process `seconds` after now; True if it was still running when killed."""
-    time.sleep(seconds)
-    running = proc.poll() is None
-    kill(proc)
-    return running
+@pytest.fixture(scope="module")
+def add_time(tmp_path_factory):
+    """How long an add-foi takes on this machine (as build_time)."""
+    project = copy_project(tmp_path_factory.mktemp("timed_add"))
+    return timed_run(project, "add-foi", str(reply(project, "timed")), *COMMON, "--ref", "T1")
 
 
+def killed_mid_run(make_project, args: tuple, seconds: float, tries: int = 5) -> Path:
+    """Start `python -m analysis <args>` in a fresh project from `make_project(n)` and kill it `seconds` later.
+    A run can go faster than the timed one (another job on the machine stopped meanwhile): if it has already
+    finished when the kill comes, start again in a new project with half the delay, so that every kill lands
+    inside a run. Returns the project of the run that was killed while running."""
+    for attempt in range(tries):
+        project = make_project(attempt)
+        proc = start(project, *args(project))
+        time.sleep(seconds / 2 ** attempt)
+        running = proc.poll() is None
+        kill(proc)
+        if running:
+            return project
+    raise AssertionError(f"every run of {args} had finished before the kill ({seconds:.2f} s and less)")
+
+
+@BUILD_PART
 @pytest.mark.parametrize("fraction", [0.2, 0.45, 0.6, 0.75])
-def test_build_killed_after_a_delay(changed_project, run_times, tmp_path, use, fraction):
+def test_build_killed_after_a_delay(changed_project, build_time, tmp_path, use, fraction):
     """Killed at a fraction of an unhindered build's time (start-up, cleaning, writing, moving in)."""
     root, old, new = changed_project
-    project = copy_project(tmp_path)
-    shutil.copytree(root / "data" / "raw", project / "data" / "raw", dirs_exist_ok=True)
-    proc = start(project, "build")
-    assert kill_after(proc, fraction * run_times["build"]), "the build had finished before the kill"
+
+    def make(attempt: int) -> Path:
+        project = copy_project(tmp_path / f"p{attempt}")
+        shutil.copytree(root / "data" / "raw", project / "data" / "raw", dirs_exist_ok=True)
+        return project
+
+    project = killed_mid_run(make, lambda project: ("build",), fraction * build_time)
     use(project)
     check_processed(old, new)
     check_raw_consistent()
@@ -221,6 +244,7 @@ def test_build_killed_after_a_delay(changed_project, run_times, tmp_path, use, f
 ADD_POINTS = ["add-foi:staged", "add-foi:placed", "add-foi:registered", "build:replacing"]
 
 
+@ADD_FOI_PART
 @pytest.mark.parametrize("point", ADD_POINTS)
 def test_add_foi_killed_at_a_named_point_then_repaired(tmp_path, use, point):
     project = copy_project(tmp_path / "p")
@@ -258,6 +282,7 @@ def test_add_foi_killed_at_a_named_point_then_repaired(tmp_path, use, point):
     assert not (project / "data" / ".add-foi").exists() or not any((project / "data" / ".add-foi").iterdir())
 
 
+@ADD_FOI_PART
 def test_a_stopped_add_foi_can_be_undone(tmp_path, use):
     project = copy_project(tmp_path / "p")
     manifest = (project / "data" / "raw" / "sources.yml").read_bytes()
@@ -275,13 +300,14 @@ def test_a_stopped_add_foi_can_be_undone(tmp_path, use):
     check_raw_consistent()
 
 
+@ADD_FOI_PART
 @pytest.mark.parametrize("fraction", [0.4, 0.6, 0.75])
-def test_add_foi_killed_after_a_delay(run_times, tmp_path, use, fraction):
+def test_add_foi_killed_after_a_delay(add_time, tmp_path, use, fraction):
     """Killed at a fraction of an unhindered add-foi's time (reading, staging, placing, registering, rebuilding)."""
-    project = copy_project(tmp_path / "p")
-    old = snapshot(project / "data" / "processed")
-    proc = start(project, "add-foi", str(reply(tmp_path, "delay")), *COMMON, "--ref", "D1")
-    assert kill_after(proc, fraction * run_times["add-foi"]), "add-foi had finished before the kill"
+    old = snapshot(PROJ_ROOT / "data" / "processed")
+    project = killed_mid_run(lambda attempt: copy_project(tmp_path / f"p{attempt}"),
+                             lambda project: ("add-foi", str(reply(project, "delay")), *COMMON, "--ref", "D1"),
+                             fraction * add_time)
     use(project)
     left = snapshot(project / "data" / "processed")
     for table in TABLES:  # load() returns what datapackage.json records (a whole file), or refuses clearly
@@ -300,6 +326,7 @@ def test_add_foi_killed_after_a_delay(run_times, tmp_path, use, fraction):
 
 
 # --- two at once ---------------------------------------------------------------------------------
+@TWO_AT_ONCE_PART
 def test_two_add_foi_at_once_both_end_up_registered(tmp_path, use):
     project = copy_project(tmp_path / "p")
     a = reply(tmp_path, "first", years=("2019", "2020"), values=("1", "2"))
@@ -322,6 +349,7 @@ def test_two_add_foi_at_once_both_end_up_registered(tmp_path, use):
     assert obs.loc[obs["source_id"].isin(ids), "value"].sort_values().tolist() == [1.0, 2.0, 5.0, 6.0]
 
 
+@TWO_AT_ONCE_PART
 def test_two_add_foi_started_together_without_a_pause(tmp_path, use):
     project = copy_project(tmp_path / "p")
     procs = [start(project, "add-foi", str(reply(tmp_path, name, years=years)), *COMMON, "--ref", ref)
@@ -333,6 +361,7 @@ def test_two_add_foi_started_together_without_a_pause(tmp_path, use):
     check_processed(snapshot(project / "data" / "processed"))
 
 
+@TWO_AT_ONCE_PART
 def test_a_second_run_that_cannot_wait_says_so_and_leaves_nothing(tmp_path, use):
     project = copy_project(tmp_path / "p")
     holder = start(project, "add-foi", str(reply(tmp_path, "holder")), *COMMON, "--ref", "H1",

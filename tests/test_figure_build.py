@@ -77,6 +77,7 @@ def test_a_failed_figure_check_writes_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.xdist_group("figure_build:notebooks")  # shares no fixture with the builds above: run beside them
 def test_executing_the_notebooks_does_not_change_figures():
     before = _digests(FIGURES_DIR)
     for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):

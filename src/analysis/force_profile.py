@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import forces, outcomes, paths, rates, sources, stats, workforce
+from .tables import derived
 
 # Qualifiers that mean "asked, and no number was given".
 NO_FIGURE = ("refused", "not_held", "redacted", "suppressed")
@@ -277,22 +278,33 @@ def _studies_of_interest() -> list[dict]:
     return [e for e in sources.manifest() if e["topic"] in STUDY_TOPICS]
 
 
+def _studies_seen(obs: pd.DataFrame) -> dict:
+    """source_id -> (forces with a row, forces of the study (area kind force), other areas, {force: refusal
+    rows}): each study looked at once per observations table, not once per force."""
+    out = {}
+    for sid, sub in obs.groupby("source_id", sort=False):
+        refused: dict = {}
+        for row in sub[sub["qualifier"].isin(NO_FIGURE)].itertuples():
+            refused.setdefault(row.force, []).append(row)
+        out[sid] = (set(sub["force"]), sorted(set(sub.loc[sub["area_kind"] == "force", "force"])),
+                    sorted(set(sub.loc[sub["area_kind"] != "force", "force"])), refused)
+    return out
+
+
 def _coverage(obs: pd.DataFrame, force: str, short: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(refusals, not_covered): the studies that asked and got no number, and those with no row at all."""
     refusals, missing = [], []
+    seen = derived(obs, "studies seen", _studies_seen)
     for entry in _studies_of_interest():
         sid = entry["id"]
-        sub = obs[obs["source_id"] == sid]
-        mine = sub[sub["force"] == force]
+        present, others, areas, refused = seen.get(sid, (set(), [], [], {}))
         study, geography = _study(sid), str((entry.get("covers") or {}).get("geography", ""))
-        if len(mine):
-            for row in mine[mine["qualifier"].isin(NO_FIGURE)].itertuples():
+        if force in present:
+            for row in refused.get(force, []):
                 refusals.append({"source_id": sid, "study": study, "qualifier": row.qualifier,
                                  "raw_value": row.raw_value, "outlet": row.outlet, "url": row.url,
                                  "snippet": row.snippet, "source_locator": row.source_locator})
             continue
-        others = sorted(set(sub.loc[sub["area_kind"] == "force", "force"]))
-        areas = sorted(set(sub.loc[sub["area_kind"] != "force", "force"]))
         if len(others) >= 2:
             status = "gap"
             why = (f"published figures for {len(others)} other forces but none was found for {short}: a gap, "

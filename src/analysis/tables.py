@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -114,3 +115,20 @@ def read_csv(path, numeric_columns=()) -> pd.DataFrame:
         else:
             frame[column] = frame[column].map(unescape_formula)
     return frame
+
+
+_DERIVED: dict[tuple[int, str], tuple] = {}  # (id(frame), what) -> (weak reference, rows seen, value)
+
+
+def derived(frame: pd.DataFrame, what: str, build):
+    """`build(frame)`, computed once per frame object (an index over a table that is asked hundreds of
+    questions): kept while the frame lives and has as many rows as when it was built."""
+    key = (id(frame), what)
+    cached = _DERIVED.get(key)
+    if cached is not None and cached[0]() is frame and cached[1] == len(frame):
+        return cached[2]
+    value = build(frame)
+    for stale in [k for k, (ref, _, _) in _DERIVED.items() if ref() is None]:
+        del _DERIVED[stale]
+    _DERIVED[key] = (weakref.ref(frame), len(frame), value)
+    return value

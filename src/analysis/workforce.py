@@ -6,12 +6,10 @@ functions here pick from it: `denominator()` for one snapshot, `average_denomina
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 
-from . import forces
+from . import forces, tables
 from .cleaning.workforce import MEASURES, SOURCE_ID, march_31  # noqa: F401  (SOURCE_ID: the denominators' source, for source lines)
 
 # A study's population -> the worker types summed for it. Designated officers are police staff with
@@ -37,25 +35,19 @@ def _iso(date: object) -> str:
     return pd.Timestamp(date).strftime("%Y-%m-%d")
 
 
-_LOOKUPS: dict[int, tuple] = {}  # id(frame) -> (weak reference, rows seen, index): see _index
-
-
 def _index(workforce: pd.DataFrame) -> dict:
     """(force, date, worker_type, measure) -> [(preference, value, source_locator), ...] of the rows with a value,
     built once per workforce frame (a rate table asks for hundreds of values; a boolean mask over every row
     for each was most of a build)."""
-    key = id(workforce)
-    cached = _LOOKUPS.get(key)
-    if cached is not None and cached[0]() is workforce and cached[1] == len(workforce):
-        return cached[2]
+    return tables.derived(workforce, "workforce values", _build_index)
+
+
+def _build_index(workforce: pd.DataFrame) -> dict:
     index: dict = {}
     rows = workforce[workforce["value"].notna()]
     for item in zip(rows["force"], rows["date"], rows["worker_type"], rows["measure"], rows["preference"],
                     rows["value"], rows["source_locator"]):
         index.setdefault(item[:4], []).append(item[4:])
-    for stale in [k for k, (ref, _, _) in _LOOKUPS.items() if ref() is None]:
-        del _LOOKUPS[stale]
-    _LOOKUPS[key] = (weakref.ref(workforce), len(workforce), index)
     return index
 
 
