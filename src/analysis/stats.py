@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 PER = 1000.0
+
+
+def _scipy_stats():
+    """scipy.stats, imported when an interval or a limit is first computed: it takes about half a second to
+    import, which every command paid even when it computed no rate (a refused build, an add-foi that stops)."""
+    from scipy import stats
+    return stats
 
 # funnel_position() codes, in the order a reader scans a funnel from top to bottom, with the wording
 # figures and tables use. Machine codes, not sentences, so tables can be filtered and translated.
@@ -55,8 +61,8 @@ def poisson_ci(count, level: float = 0.95):
     k = _counts(count)
     alpha = 1 - _level(level)
     with np.errstate(invalid="ignore"):
-        low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
-        high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+        low = np.where(k > 0, _scipy_stats().chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
+        high = _scipy_stats().chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
     low = np.where(np.isnan(k), np.nan, low)
     return _out(low), _out(high)
 
@@ -115,9 +121,9 @@ def _poisson_limit(p: float, expected: np.ndarray) -> np.ndarray:
     r = poisson.ppf(p, mu); the limit is r - a with a = (P(X <= r) - p) / (P(X <= r) - P(X <= r - 1)),
     so the limits run smoothly with the denominator instead of jumping in steps. Clipped at 0.
     """
-    r = stats.poisson.ppf(p, expected)
-    cdf_r = stats.poisson.cdf(r, expected)
-    cdf_below = stats.poisson.cdf(r - 1, expected)
+    r = _scipy_stats().poisson.ppf(p, expected)
+    cdf_r = _scipy_stats().poisson.cdf(r, expected)
+    cdf_below = _scipy_stats().poisson.cdf(r - 1, expected)
     with np.errstate(invalid="ignore", divide="ignore"):
         a = np.where(cdf_r > cdf_below, (cdf_r - p) / (cdf_r - cdf_below), 0.0)
     return np.maximum(r - a, 0.0)
@@ -242,7 +248,7 @@ def adjusted_limits(denominators, centre_rate: float, phi: float) -> pd.DataFram
     inflate = np.sqrt(max(phi, 1.0))
     root = np.sqrt(centre_rate)
     for tag, level in Z_LEVELS.items():
-        z = stats.norm.ppf(1 - (1 - level) / 2)
+        z = _scipy_stats().norm.ppf(1 - (1 - level) / 2)
         half = z * inflate / (2 * np.sqrt(d))
         lower = PER * np.where(root - half > 0, (root - half) ** 2, 0.0)
         upper = PER * (root + half) ** 2
