@@ -69,9 +69,19 @@ def _same(csv_text: str, kind: str, cell) -> bool:
     return cell == csv_text
 
 
-def _differences(path, plan) -> list[str]:
-    """Every cell of the workbook at `path` that differs from its CSV (sheets in the order of `plan`)."""
-    back = pd.read_excel(path, sheet_name=None, dtype=object, keep_default_na=False, na_values=[])
+def _read_back(path) -> dict:
+    return pd.read_excel(path, sheet_name=None, dtype=object, keep_default_na=False, na_values=[])
+
+
+@pytest.fixture(scope="module")
+def read_back(workbook):
+    """The synthetic-figures workbook read back with pandas, every sheet, once."""
+    return _read_back(workbook[0])
+
+
+def _differences(back: dict, plan) -> list[str]:
+    """Every cell of the workbook read back (`back`, as _read_back gives it) that differs from its CSV (sheets
+    in the order of `plan`)."""
     names = [p[0] for p in plan]
     if list(back) != ["About"] + names:
         return [f"sheets {list(back)} instead of {['About'] + names}"]
@@ -91,26 +101,24 @@ def _differences(path, plan) -> list[str]:
     return found
 
 
-def test_every_data_sheet_equals_its_csv_cell_for_cell(workbook, synthetic_figures):
-    path, _ = workbook
+def test_every_data_sheet_equals_its_csv_cell_for_cell(read_back, synthetic_figures):
     plan = _plan(synthetic_figures)
     names = [p[0] for p in plan]
     assert {n for n in names if not n.startswith(("fig_", "figures_"))} == \
         {p.stem for p in PROCESSED_DIR.glob("*.csv")}
     assert "figures_index" in names and "fig_synthetic_funnel" in names
-    assert _differences(path, plan) == []
+    assert _differences(read_back, plan) == []
 
 
-def test_a_changed_csv_is_caught(workbook, synthetic_figures, tmp_path):
+def test_a_changed_csv_is_caught(read_back, synthetic_figures, tmp_path):
     """The comparison can fail: one cell of a figure's CSV changed after the workbook was written."""
-    path, _ = workbook
     changed = tmp_path / "figures"
     changed.mkdir()
     for f in synthetic_figures.iterdir():
         (changed / f.name).write_bytes(f.read_bytes())
     text = (changed / "synthetic_funnel.csv").read_text().replace("8.24", "8.25")
     (changed / "synthetic_funnel.csv").write_text(text)
-    found = _differences(path, _plan(changed))
+    found = _differences(read_back, _plan(changed))
     assert len(found) == 1 and "fig_synthetic_funnel!rate_per_1000 row 2" in found[0]
 
 
@@ -118,7 +126,7 @@ def test_the_committed_workbook_is_in_step_with_the_csvs():
     """reports/police-social-media-misconduct.xlsx as committed: every sheet equals today's CSV in
     data/processed/ and figures/, and the About sheet lists every source (run `make all` after a change)."""
     assert paths.WORKBOOK.exists(), f"{paths.WORKBOOK} is missing: run `make all`"
-    assert _differences(paths.WORKBOOK, export.sheets()) == []
+    assert _differences(_read_back(paths.WORKBOOK), export.sheets()) == []
     about = pd.read_excel(paths.WORKBOOK, sheet_name="About", header=None, dtype=str).fillna("")
     listed = set(about[0])
     assert {e["id"] for e in sources.manifest()} <= listed

@@ -14,6 +14,12 @@ def tables():
     return force_profile.load_tables()
 
 
+@pytest.fixture(scope="module")
+def every(tables):
+    """The profile of every registry force, computed once for the tests that look at all of them."""
+    return {force: force_profile.profile(force, tables) for force in forces.registry()["force"]}
+
+
 def _forces_by_rows(obs):
     counts = obs.groupby("force").size()
     reg = forces.registry()["force"]
@@ -31,9 +37,9 @@ def test_not_a_force_raises_with_the_registry_error(tables):
         force_profile.profile("Police Scotland", tables)
 
 
-def test_every_published_figure_of_the_force_is_in_the_profile(tables, obs):
+def test_every_published_figure_of_the_force_is_in_the_profile(every, obs):
     for force in forces.registry()["force"]:
-        p = force_profile.profile(force, tables)
+        p = every[force]
         mine = obs[obs["force"] == force]
         assert len(p.figures) == len(mine)
         assert p.figures["source_locator"].tolist() == mine["source_locator"].tolist()
@@ -121,11 +127,11 @@ def _sentence_of(p, row) -> str:
     return words[0]
 
 
-def test_no_force_inside_the_widened_limits_is_said_to_stand_out(tables, fr):
+def test_no_force_inside_the_widened_limits_is_said_to_stand_out(every, fr):
     """Issue 8's rule on every page: a force is named as standing out only outside the widened limits, and each
     sentence counts the forces that stand out on its funnel as the chart flags them."""
     for force in forces.registry()["force"]:
-        p = force_profile.profile(force, tables)
+        p = every[force]
         for row in p.rates[p.rates["rate_per_1000"].notna()].itertuples():
             sentence = _sentence_of(p, row)
             inside = row.lower_95_adjusted <= row.rate_per_1000 <= row.upper_95_adjusted
