@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import force_profile, forces, paths, rates, sources, stats, tables, workforce
+from . import force_profile, forces, paths, rates, sources, tables
 from .force_profile import ForceProfile, Funnel
 
 TITLE = "Police misconduct on social media in England and Wales"
@@ -198,8 +198,8 @@ def render_page(p: ForceProfile, images: dict | None = None) -> str:
     body = [
         '<header><p><a href="index.html">All forces</a></p>',
         f"<h1>{esc(p.force)}</h1>",
-        f'<p class="lede">Police misconduct on social media: every published figure for this force, with its '
-        f'source, its rate where a study gives a denominator, and what is missing.</p>',
+        '<p class="lede">Police misconduct on social media: every published figure for this force, with its '
+        'source, its rate where a study gives a denominator, and what is missing.</p>',
         f'<p class="muted small">{esc(p.region)}, {esc(p.country)}'
         f'{" · police force area code " + esc(p.force_code) if p.force_code else ""}. {esc(p.size)}</p>',
         f'<nav aria-label="On this page"><h2 class="small">On this page</h2><ul>{toc}</ul></nav></header><main>',

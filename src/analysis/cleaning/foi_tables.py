@@ -359,7 +359,7 @@ def _read_plain(grid, canonical: str, source_id, period, period_start, period_en
     n_ex = len(corner) + k + n_rows
     ex = _frame(EXCLUDED_COLUMNS, {
         "file": _constant(file, n_ex),
-        "source_locator": np.array(([f"line 1, column 1"] if corner else [])
+        "source_locator": np.array((["line 1, column 1"] if corner else [])
                                    + [f"line 1, column {c}" for c in range(2, k + 2)]
                                    + _locators(numbers, 1), dtype=object),
         "kind": _constant("header", n_ex),
