@@ -47,5 +47,12 @@ def pytest_collection_modifyitems(config, items):
     are built once). A test marked `xdist_group("name")` runs with its group instead, so a long module can be
     shared among workers in parts that build their own fixtures."""
     for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        alone = getattr(item, "originalname", None) in SPREAD
+        item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else item.nodeid.split("::")[0]))
+
+
+# Long tests that share no module fixture: each may run on any worker, on its own (for an even share).
+SPREAD = {"test_executing_the_notebooks_does_not_change_figures",
+          "test_a_page_set_of_44_forces_by_3_funnels_renders_well_under_30_seconds"}

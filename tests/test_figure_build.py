@@ -77,11 +77,16 @@ def test_a_failed_figure_check_writes_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xdist_group("figure_build:notebooks")  # shares no fixture with the builds above: run beside them
-def test_executing_the_notebooks_does_not_change_figures():
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_executing_the_notebooks_does_not_change_figures(path, request):
+    """Each notebook executed in memory (the notebook file is not rewritten) leaves figures/ as it was. Each
+    notebook is a test of its own, so `make test` can run them on different workers (tests/conftest.py)."""
+    assert len(NOTEBOOKS) == 5
     before = _digests(FIGURES_DIR)
-    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
-        nb = nbformat.read(path, as_version=4)  # executed in memory: the notebook file is not rewritten
-        NotebookClient(nb, kernel_name="python3", timeout=600,
-                       resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, kernel_name="python3", timeout=600,
+                   resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
     assert _digests(FIGURES_DIR) == before
