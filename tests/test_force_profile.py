@@ -155,6 +155,8 @@ def test_refusals_are_the_refused_rows(tables, obs):
     for force, rows in refused.groupby("force"):
         p = force_profile.profile(force, tables)
         assert set(p.refusals["source_id"]) == set(rows["source_id"])
+        said = p.in_short.split("It gave no figure to ")[1]  # the bottom line names every study refused
+        assert all(rates.study_label(sid) in said for sid in set(rows["source_id"])), p.in_short
         assert all(p.short_name in s for s in p.missing[:len(set(rows["source_id"]))])
 
 

@@ -480,9 +480,14 @@ def study_verdicts(rts: pd.DataFrame) -> list[tuple[str, str, str]]:
     return out
 
 
-def _in_short(rts: pd.DataFrame, short: str, has_figures: bool) -> str:
-    """The bottom line, one sentence: where the force stands in each study once size and over-dispersion are
-    allowed for (official headcounts where the study has both denominators)."""
+def _in_short(rts: pd.DataFrame, short: str, has_figures: bool, refused: pd.DataFrame) -> str:
+    """The bottom line: where the force stands in each study once size and over-dispersion are allowed for
+    (official headcounts where the study has both denominators), and the studies it gave no figure to."""
+    asked = [f"{r.study} ({r.qualifier.replace('_', ' ')})" for r in refused.drop_duplicates("source_id").itertuples()]
+    return _bottom_line(rts, short, has_figures) + (f" It gave no figure to {_list(asked)}." if asked else "")
+
+
+def _bottom_line(rts: pd.DataFrame, short: str, has_figures: bool) -> str:
     rated = _rated_in_order(rts).drop_duplicates("source_id")
     if not has_figures:
         return f"In short: no published figure for {short} was found in any study compiled here."
@@ -553,7 +558,7 @@ def profile(name: str, tables: Tables | None = None) -> ForceProfile:
         country=info["country"], kind=info["kind"], slug=slug(force), figures=figs, headlines=heads, rates=rts,
         funnels=funnels, outcomes=_outcomes(figs), cases=cases, refusals=refused, not_covered=not_covered,
         sources=src, caveats=cav, size=_size(t.workforce, force),
-        in_short=_in_short(rts, short, bool((~figs['qualifier'].isin(NO_FIGURE)).any())), known=_known(figs, heads, force, short, n_studies),
+        in_short=_in_short(rts, short, bool((~figs['qualifier'].isin(NO_FIGURE)).any()), refused), known=_known(figs, heads, force, short, n_studies),
         compared=_compared(rts, short),
         missing=_missing(refused, not_covered, short), citation=_citation(force, t.data_version),
         data_version=t.data_version,

@@ -19,9 +19,25 @@ def execute(path: Path, parameters: dict | None = None) -> None:
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.get("outputs"):
+            cell.outputs = coalesce_streams(cell.outputs)
     nb.metadata.pop("widgets", None)
     with tables.atomic_path(path) as tmp:  # a kill mid-write leaves the old notebook, never half of one
         nbformat.write(nb, str(tmp))
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Consecutive stdout (or stderr) outputs merged into one: the kernel flushes a print in one message or in
+    several depending on timing, and the committed notebook must not change with the machine's load."""
+    merged: list = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and last is not None and last.get("output_type") == "stream"
+                and last.get("name") == out.get("name")):
+            last["text"] = "".join(last["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def notebook_paths() -> list[Path]:
