@@ -1,5 +1,6 @@
-"""Command line: `python -m analysis [--verbose] COMMAND ...` (build, figures, notebooks, export, profiles, hash,
-add-foi, repair).
+"""Command line: `python -m analysis [--verbose] COMMAND ...` (the commands are listed below).
+
+Commands: build, figures, notebooks, export, profiles, hash, add-foi, repair.
 
 The long steps (build, figures, notebooks, export, profiles) skip their work when their inputs and outputs are
 unchanged (content hashes in .stamps/, see analysis.stamps) and say so in one line; `--force` reruns them. Each takes
