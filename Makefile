@@ -58,11 +58,13 @@ browser:
 
 # The suite runs on every core (pytest-xdist); each test module, and each notebook's cells, stay together on one
 # worker in order (--dist loadgroup, see tests/conftest.py), as nbval needs. `make test TEST_WORKERS=0` runs it
-# in one process.
+# in one process. Byte code is cached (git-ignored __pycache__/) even where PYTHONDONTWRITEBYTECODE is set, so
+# the workers and the dozens of `python -m analysis` processes the crash tests start do not compile the package
+# and the rewritten test modules again each time.
 TEST_WORKERS ?= auto
 test: install browser
-	$(PY) -m pytest tests --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider \
-	  -n $(TEST_WORKERS) --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	  -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # Jupyter refuses to start as root unless told; most containers run as root, so pass --allow-root only then.
 lab: install

@@ -47,12 +47,21 @@ def pytest_collection_modifyitems(config, items):
     are built once). A test marked `xdist_group("name")` runs with its group instead, so a long module can be
     shared among workers in parts that build their own fixtures."""
     for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        alone = getattr(item, "originalname", None) in SPREAD
-        item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else item.nodeid.split("::")[0]))
+        if item.get_closest_marker("xdist_group") is None:
+            alone = getattr(item, "originalname", None) in SPREAD
+            item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else item.nodeid.split("::")[0]))
+    # The longest groups first (with --no-loadscope-reorder the workers take groups in this order), so that no
+    # long group is left to start last while the other worker idles; the order within a group is kept.
+    items.sort(key=lambda item: _rank(item.get_closest_marker("xdist_group").args[0]))
 
 
 # Long tests that share no module fixture: each may run on any worker, on its own (for an even share).
 SPREAD = {"test_executing_the_notebooks_does_not_change_figures",
           "test_a_page_set_of_44_forces_by_3_funnels_renders_well_under_30_seconds"}
+# Groups that take longest (about 10 to 30 s each on 2 cores), longest first; every other group after them.
+LONGEST = ("crash_safety:add-foi", "tests/test_figure_build.py", "crash_safety:build", "crash_safety:two-at-once",
+           "tests/test_export.py", "test_a_page_set_of_44_forces", "tests/test_figure_labels.py")
+
+
+def _rank(group: str) -> int:
+    return next((i for i, name in enumerate(LONGEST) if name in group), len(LONGEST))

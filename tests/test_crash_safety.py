@@ -332,12 +332,15 @@ def test_two_add_foi_at_once_both_end_up_registered(tmp_path, use):
     a = reply(tmp_path, "first", years=("2019", "2020"), values=("1", "2"))
     b = reply(tmp_path, "second", years=("2021", "2022"), values=("5", "6"))
     # the first holds the lock (paused just after placing its file); the second starts meanwhile
+    release = tmp_path / "release"
     first = start(project, "add-foi", str(a), *COMMON, "--ref", "A1",
-                  env={"ANALYSIS_PAUSE_AT": "add-foi:placed", "ANALYSIS_PAUSE_SECONDS": "3"})
+                  env={"ANALYSIS_PAUSE_AT": "add-foi:placed", "ANALYSIS_PAUSE_SECONDS": "60",
+                       "ANALYSIS_PAUSE_RELEASE": str(release)})
     wait_for(first, "paused at add-foi:placed")
     second = start(project, "add-foi", str(b), *COMMON, "--ref", "B2")
     waited = wait_for(second, "waiting for another run to finish")
     assert "pid" in waited
+    release.touch()  # the second is waiting for the lock: let the first go on
     out1, err1 = first.communicate(timeout=120)
     out2, err2 = second.communicate(timeout=120)
     assert first.returncode == 0 and second.returncode == 0, (err1, err2)

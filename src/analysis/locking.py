@@ -112,8 +112,16 @@ def held() -> bool:
 
 
 def pause_point(name: str) -> None:
-    """Test hook: pause here when ANALYSIS_PAUSE_AT (comma-separated) names this point (see module docstring)."""
+    """Test hook: pause here when ANALYSIS_PAUSE_AT (comma-separated) names this point (see module docstring).
+
+    The pause lasts ANALYSIS_PAUSE_SECONDS (default 60), or ends as soon as the file ANALYSIS_PAUSE_RELEASE
+    names exists, so a test lets the run go on the moment it has seen what it waited for."""
     wanted = os.environ.get("ANALYSIS_PAUSE_AT", "")
     if wanted and name in wanted.split(","):
         print(f"paused at {name}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("ANALYSIS_PAUSE_SECONDS", "60")))
+        deadline = time.monotonic() + float(os.environ.get("ANALYSIS_PAUSE_SECONDS", "60"))
+        release = os.environ.get("ANALYSIS_PAUSE_RELEASE")
+        while time.monotonic() < deadline:
+            if release and os.path.exists(release):
+                break
+            time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
