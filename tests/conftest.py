@@ -1,7 +1,10 @@
-"""Shared fixtures: the processed tables, loaded once per test session."""
+"""Shared fixtures: the processed tables, loaded once per test session; a copy of the raw layer to build in."""
+import shutil
+
 import pytest
 
 import analysis
+from analysis import sources
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +20,21 @@ def wf():
 @pytest.fixture(scope="session")
 def fr():
     return analysis.load("force_rates")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """data/raw copied to tmp_path; every path the CLI and the build use points there."""
+    from analysis import build, paths
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(paths.RAW_DIR, raw)
+    processed = tmp_path / "data" / "processed"
+    processed.mkdir()
+    monkeypatch.setattr(paths, "RAW_DIR", raw)
+    monkeypatch.setattr(paths, "SOURCES_YML", raw / "sources.yml")
+    monkeypatch.setattr(paths, "PROCESSED_DIR", processed)
+    monkeypatch.setattr(build, "RAW_DIR", raw)
+    monkeypatch.setattr(build, "SOURCES_YML", raw / "sources.yml")
+    sources._read_manifest.cache_clear()
+    yield tmp_path
+    sources._read_manifest.cache_clear()

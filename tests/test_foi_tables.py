@@ -3,7 +3,6 @@ safety (defusedxml, no formulas, CSV injection); the add-foi command and the bui
 from __future__ import annotations
 
 import math
-import shutil
 
 import pandas as pd
 import pytest
@@ -242,24 +241,6 @@ def test_no_network_is_used(monkeypatch, tmp_path):
 
 
 # --- add-foi and the build, in a copy of the project's raw layer ---------------------------------
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """data/raw copied to tmp_path; every path the CLI and the build use points there."""
-    from analysis import build, paths
-    raw = tmp_path / "data" / "raw"
-    shutil.copytree(paths.RAW_DIR, raw)
-    processed = tmp_path / "data" / "processed"
-    processed.mkdir()
-    monkeypatch.setattr(paths, "RAW_DIR", raw)
-    monkeypatch.setattr(paths, "SOURCES_YML", raw / "sources.yml")
-    monkeypatch.setattr(paths, "PROCESSED_DIR", processed)
-    monkeypatch.setattr(build, "RAW_DIR", raw)
-    monkeypatch.setattr(build, "SOURCES_YML", raw / "sources.yml")
-    sources._read_manifest.cache_clear()
-    yield tmp_path
-    sources._read_manifest.cache_clear()
-
-
 ARGS = ["--no-notebooks", "--force", "Kent Police", "--title", "Officers and social media (synthetic)",
         "--url", "https://example.org/foi/123-24", "--published", "2024-05-17", "--ref", "123/24"]
 

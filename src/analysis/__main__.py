@@ -46,6 +46,23 @@ def _add_foi(args) -> int:
     return 0
 
 
+def _add_outlet(args) -> int:
+    """A further outlet's report of a study already in the data: checked, copied, listed, rebuilt."""
+    from .further_outlets import add_from_list, add_outlet_file
+    if args.list:
+        added = add_from_list(args.list, args.raw_dir, rebuild=not args.no_build)
+    elif args.source_id and args.path:
+        added = [add_outlet_file(args.source_id, args.path, outlet=args.outlet, url=args.url,
+                                 rebuild=not args.no_build)]
+    else:
+        raise ValueError("give SOURCE_ID and PATH, or --list extra_files.yml --raw-dir DIR")
+    for path in added:
+        print(f"added {path} with its sha256 under files: in sources.yml")
+    if not args.no_build:
+        print("rebuilt data/processed/; run `make all` to re-execute the notebooks, then `make test`")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +89,16 @@ def main(argv=None) -> int:
     a.add_argument("--no-notebooks", action="store_true",
                    help="rebuild data/processed/ only; run `make all` before `make test`")
     a.set_defaults(func=_add_foi)
+    o = sub.add_parser("add-outlet", help="add a further outlet's report of an existing study "
+                                          "(data/raw/<source_id>/figures_<outlet>.csv)")
+    o.add_argument("source_id", nargs="?", help="the study's source id in sources.yml")
+    o.add_argument("path", nargs="?", help="the file, named figures_<outlet>.csv (lower-case letters)")
+    o.add_argument("--outlet", default=None, help="the outlet's name (default: the file's outlet column)")
+    o.add_argument("--url", default=None, help="the outlet's url (default: the file's url column)")
+    o.add_argument("--list", default=None, help="a research extra_files.yml (source_id, path, sha256, outlet, url)")
+    o.add_argument("--raw-dir", default=".", help="with --list: the folder holding <source_id>/<path>")
+    o.add_argument("--no-build", action="store_true", help="do not rebuild data/processed/")
+    o.set_defaults(func=_add_outlet)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -36,11 +36,12 @@ def _clean_sources(log: BuildLog) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         folder = RAW_DIR / entry["id"]
         listed = {item["path"] for item in entry["files"]}
-        if "figures.csv" in listed:
-            raw = figures_cleaner.load_raw(folder / "figures.csv")
+        for name in figures_cleaner.figure_files(entry):  # figures.csv and further outlets' figures_<x>.csv
+            raw = figures_cleaner.load_raw(folder / name)
+            figures_cleaner.check_snippets(raw)
             clean = figures_cleaner.clean(raw, entry)
-            log.add(f"observations:{entry['id']}", "clean figures.csv", "one row per published figure",
-                    len(raw), len(clean))
+            log.add(f"observations:{entry['id']}", f"clean {name}",
+                    "one row per published figure, each value found in its snippet as written", len(raw), len(clean))
             if len(clean):  # header-only files (capture kept for later work) add no rows
                 observations.append(clean)
         if "cases.csv" in listed:

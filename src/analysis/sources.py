@@ -1,16 +1,31 @@
 """The source manifest (data/raw/sources.yml): reading it, checking it, and citing from it."""
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
+import re
 from pathlib import Path
 
 import yaml
 
 from . import paths
 
+# The raw-data contract (docs/raw_data_format.md, "sources.yml"): every build refuses an entry without these.
 REQUIRED_FIELDS = ("id", "title", "publisher", "url", "published", "obtained", "topic", "covers", "caveats", "files")
+# Optional fields, read where present: licence (every published entry has one: tests/test_sources.py checks it),
+# default_population, outlets, foi_table. Unknown fields are refused, so a misspelt optional one is caught.
+OPTIONAL_FIELDS = ("licence", "default_population", "outlets", "foi_table")
+# Each item of files: path and sha256 are required; outlet and url describe a further outlet's file.
+FILE_FIELDS = ("path", "sha256")
+OPTIONAL_FILE_FIELDS = ("outlet", "url")
 TOPICS = ("social_media", "all_misconduct", "workforce")
+SOURCE_ID = re.compile(r"[a-z0-9]+_[a-z0-9]+_[a-z0-9-]+_[a-z0-9-]+(_[A-Za-z0-9.-]+)?")
+PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|undated|")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+# figures.csv, and one figures_<outlet>.csv per further outlet's report of the same study (never an edit
+# of a recorded file): lower-case letters only after the underscore.
+FIGURE_FILE = re.compile(r"figures(_[a-z]+)?\.csv")
 
 
 class ManifestError(ValueError):
@@ -25,12 +40,59 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _check_entry(entry: dict, where: str) -> None:
+    """One sources.yml entry against the contract; errors name the file, the source id and the field."""
+    source_id = entry.get("id")
+    where = f"{where} (source {source_id!r})" if source_id else where
+    missing = [f for f in REQUIRED_FIELDS if f not in entry]
+    if missing:
+        raise ManifestError(f"{where}: missing required field{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(missing)} (see docs/raw_data_format.md)")
+    unknown = [f for f in entry if f not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
+    if unknown:
+        raise ManifestError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}; the fields are "
+                            f"{', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}")
+    for field in ("id", "title", "publisher", "url", "obtained"):
+        if not isinstance(entry[field], str) or not entry[field].strip():
+            raise ManifestError(f"{where}: field {field} is empty; expected text")
+    if not SOURCE_ID.fullmatch(source_id):
+        raise ManifestError(f"{where}: id {source_id!r} does not follow "
+                            "<publisher>_<topic>_<period>_<published YYYY-MM|undated>[_<ref>]")
+    if not entry["url"].startswith(("http://", "https://")):
+        raise ManifestError(f"{where}: url {entry['url']!r} is not an http(s) address")
+    published = entry["published"]
+    if not isinstance(published, datetime.date) and not PUBLISHED.fullmatch(str(published or "")):
+        raise ManifestError(f"{where}: published {published!r} is not YYYY-MM-DD, YYYY-MM, YYYY or 'undated'")
+    if entry["topic"] not in TOPICS:
+        raise ManifestError(f"{where}: topic {entry['topic']!r} is not one of {TOPICS}")
+    if not isinstance(entry["covers"], dict):
+        raise ManifestError(f"{where}: covers must be a mapping (geography, population, period, definition)")
+    if not isinstance(entry["caveats"], list):
+        raise ManifestError(f"{where}: caveats must be a list, one line per caveat")
+    if not isinstance(entry["files"], list) or not entry["files"]:
+        raise ManifestError(f"{where}: files must list every file of data/raw/{source_id}/ with its sha256")
+    for j, item in enumerate(entry["files"], start=1):
+        if not isinstance(item, dict) or not str(item.get("path") or "").strip():
+            raise ManifestError(f"{where}: files item {j} has no path: expected '- path: <file>' and 'sha256: <hex>'")
+        extra = [f for f in item if f not in FILE_FIELDS + OPTIONAL_FILE_FIELDS]
+        if extra:
+            raise ManifestError(f"{where}: files item {item['path']} has unknown field(s) {', '.join(map(str, extra))}; "
+                                f"expected {', '.join(FILE_FIELDS + OPTIONAL_FILE_FIELDS)}")
+        name = str(item["path"])
+        if name.startswith("figures") and name.endswith(".csv") and not FIGURE_FILE.fullmatch(name):
+            raise ManifestError(f"{where}: {name} is not a figures file name: a further outlet's report of this "
+                                f"study is figures_<outlet>.csv with lower-case letters only, e.g. "
+                                f"figures_salisburyjournal.csv")
+
+
 @functools.cache
 def _read_manifest(path: Path) -> tuple[dict, ...]:
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ManifestError(f"{path}: the source manifest is missing") from exc
+    except yaml.YAMLError as exc:  # the parser's message names the line and column
+        raise ManifestError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(entries, list):
         raise ManifestError(f"{path}: expected a YAML list of sources, found {type(entries).__name__}")
     seen: set[str] = set()
@@ -38,13 +100,9 @@ def _read_manifest(path: Path) -> tuple[dict, ...]:
         where = f"{path}: entry {i + 1}"
         if not isinstance(entry, dict):
             raise ManifestError(f"{where}: expected a mapping, found {entry!r}")
-        missing = [f for f in REQUIRED_FIELDS if f not in entry]
-        if missing:
-            raise ManifestError(f"{where} ({entry.get('id', '?')}): missing field(s) {', '.join(missing)}")
+        _check_entry(entry, where)
         if entry["id"] in seen:
             raise ManifestError(f"{where}: duplicate source id {entry['id']!r}")
-        if entry["topic"] not in TOPICS:
-            raise ManifestError(f"{where} ({entry['id']}): topic {entry['topic']!r} is not one of {TOPICS}")
         seen.add(entry["id"])
     return tuple(entries)
 
@@ -78,10 +136,21 @@ def verify_checksums(path: Path | None = None, raw_dir: Path | None = None) -> l
             file = raw_dir / entry["id"] / item["path"]
             if not file.is_file():
                 raise ManifestError(f"{manifest_path}: {entry['id']} lists {item['path']}, but {file} does not exist")
+            recorded = item.get("sha256")
+            if not recorded:
+                raise ManifestError(
+                    f"no sha256 recorded for {item['path']} of {entry['id']} in {manifest_path}: run "
+                    f"`python -m analysis hash data/raw/{entry['id']}/{item['path']}` and add it as "
+                    f"'sha256: <hex>' under that file")
+            if not SHA256.fullmatch(str(recorded)):
+                raise ManifestError(
+                    f"the sha256 recorded for {item['path']} of {entry['id']} in {manifest_path} is "
+                    f"{recorded!r}, not 64 lower-case hex digits: run `python -m analysis hash "
+                    f"data/raw/{entry['id']}/{item['path']}` and copy its first column")
             actual = sha256(file)
-            if actual != item.get("sha256"):
+            if actual != recorded:
                 raise ChecksumMismatchError(
-                    f"{file}: sha256 is {actual} but {manifest_path} records {item.get('sha256')!r} "
+                    f"{file}: sha256 is {actual} but {manifest_path} records {recorded!r} "
                     f"for source {entry['id']}. Raw files are never edited; add a corrected file as a new "
                     f"file and record its checksum instead."
                 )

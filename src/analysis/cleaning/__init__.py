@@ -16,7 +16,9 @@ def read_raw_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     if list(frame.columns) != columns:
         raise RawDataError(f"{path}: header is {list(frame.columns)}, expected {columns}")
-    frame.insert(0, "source_file", path.relative_to(RAW_DIR).as_posix() if path.is_relative_to(RAW_DIR) else path.name)
+    # data/raw/<source>/<file> inside the raw layer; the path as given for a file being checked before it is added.
+    frame.insert(0, "source_file", "data/raw/" + path.relative_to(RAW_DIR).as_posix()
+                 if path.is_relative_to(RAW_DIR) else str(path))
     # Line 1 is the header; a quoted cell never spans lines in these files (tests read them back by line).
     frame.insert(1, "source_locator", [f"{path.name} line {i}" for i in range(2, len(frame) + 2)])
     return frame
@@ -25,5 +27,5 @@ def read_raw_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 def cell_error(row, column: str, exc: Exception) -> RawDataError:
     """The error for one raw cell: file, line, column, the text found, and what was expected."""
     line = row.source_locator.rsplit(" ", 1)[1]
-    return RawDataError(f"data/raw/{row.source_file} line {line}, column {column}: "
+    return RawDataError(f"{row.source_file} line {line}, column {column}: "
                         f"{getattr(row, column, '')!r}: {exc}")

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes, periods, populations, values
+from .. import forces, outcomes, periods, populations, snippets, sources, values
 from ..paths import RECODE_DIR
 from . import cell_error, read_raw_csv
 
@@ -32,6 +32,22 @@ ORDINALS = {w: i for i, w in enumerate(
 def load_raw(path: Path) -> pd.DataFrame:
     """Parse only: every cell as text, plus where it came from."""
     return read_raw_csv(path, RAW_COLUMNS)
+
+
+def figure_files(entry: dict) -> list[str]:
+    """The figures files a source lists under files:, in reading order: figures.csv, then each further
+    outlet's report of the same study (figures_<outlet>.csv) by name. Every one counts toward the study."""
+    names = [str(item["path"]) for item in entry["files"] if sources.FIGURE_FILE.fullmatch(str(item["path"]))]
+    return sorted(names, key=lambda name: (name != "figures.csv", name))
+
+
+def check_snippets(raw: pd.DataFrame) -> None:
+    """Every value_as_published is in its own snippet as written (analysis.snippets); the first that is
+    not raises with its file, line and the numbers the snippet does hold."""
+    for row in raw.itertuples():
+        if not snippets.appears_as_written(row.value_as_published, row.snippet, row.unit):
+            raise cell_error(row, "value_as_published",
+                             ValueError(snippets.explain(row.value_as_published, row.snippet, row.unit)))
 
 
 @functools.cache
