@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import figures, forces, outcomes, stats
+from . import figures, forces, outcomes, stats, values
 from .outcomes_compare import NOT_BROKEN_DOWN
 
 # Funnel positions -> colour and legend words (stats.FUNNEL_POSITIONS codes).
@@ -289,9 +289,10 @@ def spans_chart(spans: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
             end = end_max
             ax.annotate("", xy=(end, yi), xytext=(start, yi),
                         arrowprops=dict(arrowstyle="->", color=colour, lw=1.5, ls="--"))
-        if pd.notna(row["annual_count"]):
-            text = f"{row['count']:,.0f} {row['measure'].replace('_', ' ')} ({row['population'].replace('_', ' ')})" \
-                   f" = {row['annual_count']:,.1f} a year"
+        if pd.notna(row["annual_count"]):  # "about 18 ...": an approximate or bounded count keeps its words
+            text = f"{values.qualified_words(row['count'], row['count_qualifier'])} " \
+                   f"{row['measure'].replace('_', ' ')} ({row['population'].replace('_', ' ')})" \
+                   f" = {values.qualified_words(row['annual_count'], row['count_qualifier'], ',.1f')} a year"
         else:
             text = "no dated count"
         ax.text(end + pd.Timedelta(days=40), yi, text, va="center", fontsize=6.5, color="0.25")

@@ -56,7 +56,7 @@ BASES = (
 
 SHARE_COLUMNS = ("source_id", "study", "bar", "definition", "base", "base_measure", "base_population",
                  "base_wording", "period_start", "period_end", "outcome", "outcome_label", "regime", "share_percent",
-                 "published_as", "value", "outlets", "shown", "reason", "source_locator")
+                 "published_as", "value", "outlets", "shown", "reason", "source_locator", "qualifier")
 
 NOT_BROKEN_DOWN = "not_broken_down"
 
@@ -116,7 +116,9 @@ def _one_bar(obs: pd.DataFrame, spec: dict) -> list[dict]:
                    source_locator=", ".join(group["source_locator"]))
         rec["share_percent"] = float(value) if unit == "percent" else 100 * float(value) / common["base"]
         reason = next((excluded[loc] for loc in group["source_locator"] if loc in excluded), "")
-        if (group["qualifier"] != "exact").all():
+        # An approximate figure ("about 20") is shown, marked approximate; a bound ("more than 70") is not.
+        rec["qualifier"] = "exact" if (group["qualifier"] == "exact").any() else group["qualifier"].iloc[0]
+        if not group["qualifier"].isin(("exact", "approximately")).any():
             reason = f"a bound ({group['raw_value'].iloc[0]}), not a figure"
         rec.update(shown=not reason, reason=reason)
         (records if reason else figures).append(rec)
@@ -140,7 +142,8 @@ def _one_bar(obs: pd.DataFrame, spec: dict) -> list[dict]:
     rest = dict(common, outcome=NOT_BROKEN_DOWN, outcome_label="Not broken down by the source", regime="",
                 published_as="derived", value=np.nan, outlets=0, shown=True,
                 reason="100% minus the shares shown (derived here)", source_locator="",
-                share_percent=max(0.0, 100 - shown_total))
+                share_percent=max(0.0, 100 - shown_total),
+                qualifier="exact" if all(r["qualifier"] == "exact" for r in kept) else "approximately")
     return kept + [rest] + records
 
 

@@ -36,7 +36,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import forces, quality, sources, stats, workforce
+from . import forces, quality, sources, stats, values, workforce
 
 PA2014 = "pa_socialmedia_2009-2014_2014-08"
 BBC_SDU = "bbcsdu_iopccasetoanswer_2018-2022_2022-02"
@@ -108,9 +108,11 @@ def _count_note(row) -> str:
         return "no figure found for this force in the study: a gap, not a zero"
     if row.count_qualifier == "refused":
         return "the force refused the request: no count, so no rate"
+    if row.count_qualifier == "approximately":
+        return (f"an approximate figure was published ('{row.value_as_published}'): shown as approximate, "
+                f"no rate or interval from it")
     if row.count_qualifier != "exact":
-        return (f"only a bound was published ({row.count_qualifier.replace('_', ' ')} "
-                f"{row.value_low:g}): no rate from a bound")
+        return f"only a bound was published ('{row.value_as_published}'): no rate from a bound"
     return ""
 
 
@@ -306,7 +308,7 @@ _OPEN_WORDING = re.compile(r"^\s*(since|in the (past|last)|over the (past|last)|
 
 SPAN_COLUMNS = ("source_id", "study", "publisher", "published", "topic", "start", "end", "end_kind", "area",
                 "measure", "population", "count", "count_qualifier", "period_label", "period_years",
-                "annual_count", "definition", "study_population", "source_locator")
+                "annual_count", "definition", "study_population", "source_locator", "count_as_published")
 
 
 # Short names of the commissioning body/outlet in source ids, for chart labels.
@@ -345,25 +347,35 @@ def _end_kind(row, published: str) -> str:
 
 
 def _headline(rows: pd.DataFrame) -> pd.Series | None:
-    """The study's widest dated headline count: exact, not a breakdown, widest area, then largest value."""
+    """The study's widest dated headline count: exact, not a breakdown, widest area, then largest value.
+
+    A study that published no exact count gets its approximate or bounded one ("around 18", "at least 921"),
+    with its qualifier: an approximate figure is a figure, never "no dated count"."""
     cand = rows[rows["measure"].isin(HEADLINE_MEASURES) & (rows["unit"] == "count") & (rows["category"] == "")
-                & (rows["qualifier"] == "exact") & (rows["period_start"] != "")]
+                & rows["qualifier"].isin(values.NUMBER_QUALIFIERS) & rows["value"].notna()
+                & (rows["period_start"] != "")]
+    if (cand["qualifier"] == "exact").any():
+        cand = cand[cand["qualifier"] == "exact"]
     if cand.empty:
         return None
     # Widest area first; then the figure most outlets agree on (PA 2014: 828 from two outlets, not a lone
     # 848); then the largest.
     outlets = cand.groupby(["force", "measure", "value"])["outlet"].transform("nunique")
-    cand = cand.assign(_area=cand["area_kind"].map(_AREA_ORDER), _outlets=outlets)
-    return cand.sort_values(["_area", "_outlets", "value"], ascending=[True, False, False], kind="stable").iloc[0]
+    cand = cand.assign(_area=cand["area_kind"].map(_AREA_ORDER), _outlets=outlets,
+                       _exactness=cand["qualifier"].map({q: i for i, q in enumerate(values.NUMBER_QUALIFIERS)}))
+    return cand.sort_values(["_area", "_exactness", "_outlets", "value"], ascending=[True, True, False, False],
+                            kind="stable").iloc[0]
 
 
 def study_spans(obs: pd.DataFrame) -> pd.DataFrame:
     """One row per study: its span on one time axis and its headline count, annualised where dated.
 
-    The span is the period of the headline count (the widest-area, largest exact count); a study with no
-    dated count is drawn with the span of its dated rows and no count. "Since X" periods were ended at the
+    The span is the period of the headline count (the widest-area, largest exact count; where a study published
+    none, its approximate or bounded count, `count_qualifier` saying which); a study with no dated count is
+    drawn with the span of its dated rows and no count. "Since X" periods were ended at the
     publication date when the data were cleaned (end_kind "to publication"); a missing end is "open".
-    annual_count = count / period_years (events assumed spread evenly; a count, not a rate).
+    annual_count = count / period_years (events assumed spread evenly; a count, not a rate; approximate or a
+    bound when the count is).
     """
     rows = []
     for entry in sources.manifest():
@@ -377,13 +389,14 @@ def study_spans(obs: pd.DataFrame) -> pd.DataFrame:
             ends = dated.loc[dated["period_end"] != "", "period_end"]
             base = dict(start=dated["period_start"].min(), end=ends.max() if len(ends) else "",
                         area=first["force"], measure="", population=first["population"], count=np.nan,
-                        count_qualifier="", period_label=first["period_label"], source_locator="")
+                        count_qualifier="", period_label=first["period_label"], source_locator="",
+                        count_as_published="")
             end_kind = "open (no end stated)" if not base["end"] else "stated"
         else:
             base = dict(start=head["period_start"], end=head["period_end"], area=head["force"],
                         measure=head["measure"], population=head["population"], count=head["value"],
                         count_qualifier=head["qualifier"], period_label=head["period_label"],
-                        source_locator=head["source_locator"])
+                        source_locator=head["source_locator"], count_as_published=head["raw_value"])
             end_kind = _end_kind(head, str(entry.get("published") or ""))
         years = stats.years_between(base["start"], base["end"]) if base["end"] else np.nan
         annual = stats.annualise(base["count"], years) if base["end"] and pd.notna(base["count"]) else np.nan
@@ -427,7 +440,7 @@ def force_series(obs: pd.DataFrame, wf: pd.DataFrame, force: str = MET, topics=(
     topic_of = {e["id"]: e["topic"] for e in sources.manifest()}
     wanted = [sid for sid in obs["source_id"].unique() if topic_of.get(sid) in topics or sid in also]
     sub = obs[(obs["force"] == force) & obs["source_id"].isin(wanted) & obs["measure"].isin(HEADLINE_MEASURES) & (obs["unit"] == "count")
-              & (obs["category"] == "") & (obs["qualifier"] == "exact") & (obs["period_start"] != "")
+              & (obs["category"] == "") & obs["qualifier"].isin(("exact", "approximately")) & (obs["period_start"] != "")
               & (obs["period_end"] != "")]
     out = []
     for source_id, rows in sub.groupby("source_id", sort=True):
@@ -441,7 +454,9 @@ def force_series(obs: pd.DataFrame, wf: pd.DataFrame, force: str = MET, topics=(
                    "denominator": np.nan, "denominator_measure": "", "annual_rate_per_1000": np.nan,
                    "annual_ci_low": np.nan, "annual_ci_high": np.nan, "note": "",
                    "source_locator": row["source_locator"]}
-            if row["population"] in workforce.POPULATION_WORKER_TYPES:
+            if row["qualifier"] == "approximately":
+                rec["note"] = f"an approximate figure ('{row['raw_value']}'): shown as approximate, no rate from it"
+            elif row["population"] in workforce.POPULATION_WORKER_TYPES:
                 try:
                     d, text = workforce.average_denominator(wf, force, row["period_start"], row["period_end"],
                                                             row["population"])

@@ -33,6 +33,7 @@ __all__ = [
     "ValueParseError",
     "parse_count",
     "parse_value",
+    "qualified_words",
     "words_to_int",
 ]
 
@@ -41,6 +42,17 @@ QUALIFIERS = (
     "suppressed", "redacted", "refused", "not_held", "missing",
 )
 MARKER_QUALIFIERS = ("suppressed", "redacted", "refused", "not_held", "missing")
+# Qualifiers that still carry a number (value or bound): such a figure is shown with its words, never as a gap.
+NUMBER_QUALIFIERS = ("exact", "approximately", "at_least", "more_than", "fewer_than", "at_most")
+QUALIFIER_WORDS = {"exact": "", "approximately": "about ", "at_least": "at least ", "more_than": "more than ",
+                   "fewer_than": "fewer than ", "at_most": "at most "}
+
+
+def qualified_words(value, qualifier: str, fmt: str = ",.0f") -> str:
+    """A number with the words its qualifier carries: "18", "about 18", "at least 921"; markers as words."""
+    if qualifier not in QUALIFIER_WORDS:
+        return qualifier.replace("_", " ")
+    return f"{QUALIFIER_WORDS[qualifier]}{format(value, fmt)}"
 
 EXPECTED = (
     "expected a count such as 12, 'twelve', 'more than 10', '<5', a percentage such as '9%' or "
