@@ -22,9 +22,7 @@ def fr():
     return analysis.load("force_rates")
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """data/raw copied to tmp_path; every path the CLI and the build use points there."""
+def _point_paths_at_a_copy(tmp_path, monkeypatch):
     from analysis import build, paths
     raw = tmp_path / "data" / "raw"
     shutil.copytree(paths.RAW_DIR, raw)
@@ -36,5 +34,21 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "RAW_DIR", raw)
     monkeypatch.setattr(build, "SOURCES_YML", raw / "sources.yml")
     sources._read_manifest.cache_clear()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """data/raw copied to tmp_path; every path the CLI and the build use points there."""
+    _point_paths_at_a_copy(tmp_path, monkeypatch)
     yield tmp_path
+    sources._read_manifest.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def module_project(tmp_path_factory):
+    """As `project`, shared by the tests of one module (for a build that several tests read)."""
+    tmp_path = tmp_path_factory.mktemp("project")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _point_paths_at_a_copy(tmp_path, monkeypatch)
+        yield tmp_path
     sources._read_manifest.cache_clear()

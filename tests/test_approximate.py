@@ -17,8 +17,8 @@ SYNTH_ID = "synthetic_socialmedia_2009-2014_2014-08"
 WILTS = "Wiltshire Police"
 
 
-@pytest.fixture
-def built(project):
+@pytest.fixture(scope="module")
+def built(module_project):
     """The project's raw layer plus (a) a SYNTHETIC study whose only figure is 'around 18' and (b) the same
     wording as a further outlet's report of PA 2014; then a full build."""
     from analysis import paths
@@ -32,7 +32,8 @@ def built(project):
              "obtained": "SYNTHETIC: written for tests", "licence": "none: synthetic", "topic": "social_media",
              "covers": {"geography": "Wiltshire", "population": "unknown", "period": "2009 to Feb 2014",
                         "definition": "synthetic"},
-             "caveats": ["SYNTHETIC"], "files": [{"path": "figures.csv", "sha256": sources.sha256(folder / "figures.csv")}]}
+             "caveats": ["SYNTHETIC"],
+             "files": [{"path": "figures.csv", "sha256": sources.sha256(folder / "figures.csv")}]}
     text = paths.SOURCES_YML.read_text(encoding="utf-8")
     paths.SOURCES_YML.write_text(text + yaml.safe_dump([entry], sort_keys=False), encoding="utf-8")
     sources._read_manifest.cache_clear()

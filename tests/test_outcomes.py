@@ -286,11 +286,12 @@ def _write(tmp_path, name, text):
 
 def test_wording_mapped_two_ways_is_rejected_with_file_and_line(tmp_path, monkeypatch):
     path = _write(tmp_path, "outcome_wording.csv",
-                  "wording,outcome,note\nsacked,dismissed,\nSacked.,written_warning,\n")
+                  "wording,outcome,note,seen_in\nsacked,dismissed,,https://example.org/synthetic\n"
+                  "Sacked.,written_warning,,https://example.org/synthetic\n")
     monkeypatch.setattr(outcomes, "WORDING_FILE", path)
     outcomes._wording_lookup.cache_clear()
     try:
-        with pytest.raises(ValueError, match=r"outcome_wording\.csv line 3"):
+        with pytest.raises(ValueError, match=r"outcome_wording\.csv line 3: wording 'Sacked.'.*already"):
             outcomes._wording_lookup()
     finally:
         monkeypatch.undo()
@@ -299,11 +300,12 @@ def test_wording_mapped_two_ways_is_rejected_with_file_and_line(tmp_path, monkey
 
 @pytest.mark.parametrize("bad_outcome", ["sacked_outright", "dismissed+bogus", "resigned_or_retired+dismissed"])
 def test_bad_outcome_cell_is_rejected_with_file_and_line(tmp_path, monkeypatch, bad_outcome):
-    path = _write(tmp_path, "outcome_wording.csv", f"wording,outcome,note\nsacked,{bad_outcome},\n")
+    path = _write(tmp_path, "outcome_wording.csv",
+                  f"wording,outcome,note,seen_in\nsacked,{bad_outcome},,https://example.org/synthetic\n")
     monkeypatch.setattr(outcomes, "WORDING_FILE", path)
     outcomes._wording_lookup.cache_clear()
     try:
-        with pytest.raises(ValueError, match=r"outcome_wording\.csv line 2"):
+        with pytest.raises(ValueError, match=r"outcome_wording\.csv line 2: .*(vocabulary|written)"):
             outcomes._wording_lookup()
     finally:
         monkeypatch.undo()

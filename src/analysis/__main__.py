@@ -63,6 +63,29 @@ def _add_outlet(args) -> int:
     return 0
 
 
+def _seen_in(args) -> int:
+    """Which sources hold a spelling: to fill seen_in when a new spelling is added to a recode table."""
+    from .seen_in import where_seen
+    found = where_seen(args.text, args.table)
+    if not found:
+        print(f"{args.text!r} is not in any file of data/raw: cite the url of the page it was seen on",
+              file=sys.stderr)
+        return 1
+    for source_id in found:
+        print(source_id)
+    return 0
+
+
+def _recode_add(args) -> int:
+    """Append reviewed spellings (recode_additions.csv: table,key,value,seen_in) to the recode tables."""
+    from .seen_in import add_recode_rows
+    added = add_recode_rows(args.path)
+    for row in added:
+        print(f"{row['table']}: {row['key']!r} -> {row['value']!r} (seen in {row['seen_in']})")
+    print(f"{len(added)} row(s) added; spellings the tables already read the same way were skipped")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +122,14 @@ def main(argv=None) -> int:
     o.add_argument("--raw-dir", default=".", help="with --list: the folder holding <source_id>/<path>")
     o.add_argument("--no-build", action="store_true", help="do not rebuild data/processed/")
     o.set_defaults(func=_add_outlet)
+    w = sub.add_parser("seen-in", help="list the sources whose raw files hold a spelling (for a recode row's seen_in)")
+    w.add_argument("text", help="the spelling, e.g. 'Wilts Police'")
+    w.add_argument("--table", default="force_aliases",
+                   choices=("force_aliases", "aggregates", "outcome_wording", "populations"))
+    w.set_defaults(func=_seen_in)
+    r = sub.add_parser("recode-add", help="append reviewed spellings (table,key,value,seen_in) to the recode tables")
+    r.add_argument("path", help="a recode_additions.csv with header table,key,value,seen_in")
+    r.set_defaults(func=_recode_add)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

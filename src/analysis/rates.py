@@ -439,9 +439,9 @@ def force_series(obs: pd.DataFrame, wf: pd.DataFrame, force: str = MET, topics=(
     table, the one other study with a Met figure and a rate)."""
     topic_of = {e["id"]: e["topic"] for e in sources.manifest()}
     wanted = [sid for sid in obs["source_id"].unique() if topic_of.get(sid) in topics or sid in also]
-    sub = obs[(obs["force"] == force) & obs["source_id"].isin(wanted) & obs["measure"].isin(HEADLINE_MEASURES) & (obs["unit"] == "count")
-              & (obs["category"] == "") & obs["qualifier"].isin(("exact", "approximately")) & (obs["period_start"] != "")
-              & (obs["period_end"] != "")]
+    sub = obs[(obs["force"] == force) & obs["source_id"].isin(wanted) & obs["measure"].isin(HEADLINE_MEASURES)
+              & (obs["unit"] == "count") & (obs["category"] == "") & obs["qualifier"].isin(("exact", "approximately"))
+              & (obs["period_start"] != "") & (obs["period_end"] != "")]
     out = []
     for source_id, rows in sub.groupby("source_id", sort=True):
         entry = sources.source(source_id)

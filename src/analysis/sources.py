@@ -76,7 +76,8 @@ def _check_entry(entry: dict, where: str) -> None:
             raise ManifestError(f"{where}: files item {j} has no path: expected '- path: <file>' and 'sha256: <hex>'")
         extra = [f for f in item if f not in FILE_FIELDS + OPTIONAL_FILE_FIELDS]
         if extra:
-            raise ManifestError(f"{where}: files item {item['path']} has unknown field(s) {', '.join(map(str, extra))}; "
+            raise ManifestError(f"{where}: files item {item['path']} has unknown field(s) "
+                                f"{', '.join(map(str, extra))}; "
                                 f"expected {', '.join(FILE_FIELDS + OPTIONAL_FILE_FIELDS)}")
         name = str(item["path"])
         if name.startswith("figures") and name.endswith(".csv") and not FIGURE_FILE.fullmatch(name):

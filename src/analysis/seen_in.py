@@ -1,0 +1,215 @@
+"""Where a spelling was seen: every recode row (force alias, area alias, outcome wording, population wording)
+says where its spelling comes from, in a `seen_in` column: a source id of data/raw/sources.yml, or the url of a
+public page when the spelling is not in data/raw (official names, common forms).
+
+`where_seen(text, table)` lists the sources whose raw files hold a spelling, to fill `seen_in` when a new
+spelling stops the build (`python -m analysis seen-in "Wilts Police"`):
+1. sources where it is a whole cell of the column the table recodes (force_as_published, category or
+   outcome wording, population_as_published), as written, then ignoring case;
+2. then sources where it appears inside such a cell (a part of "resignation, dismissal or retirement");
+3. then sources whose files (captures, transcribed tables, figures, cases) hold it anywhere as whole words.
+Spreadsheets are searched through the cells already read into data/processed (FOI reply tables).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from pathlib import Path
+
+from . import paths, sources
+
+# recode table -> (columns of figures*.csv / cases.csv, columns of processed observations) that it recodes
+TABLE_COLUMNS = {
+    "force_aliases": (("force_as_published",), ("raw_force",)),
+    "aggregates": (("force_as_published",), ("raw_force",)),
+    "outcome_wording": (("category_as_published", "outcome_as_published"), ("raw_category",)),
+    "populations": (("population_as_published", "role_as_published"), ("raw_population",)),
+}
+TEXT_SUFFIXES = (".csv", ".txt", ".md")
+# A seen_in cell: a source id (checked against sources.yml by the tests) or a public page's url. Two more
+# forms exist only for rows recorded before seen_in did, and tests/test_seen_in.py refuses them on any new
+# row: "research:<file of the project's earlier research notes>" and "unattested (<commit>)" for a spelling
+# that no source or note shows (listed there, to be sourced or removed).
+SOURCE_ID = re.compile(r"[a-z0-9]+_[a-z0-9]+_[a-z0-9-]+_[a-z0-9-]+(_[A-Za-z0-9.-]+)?")
+URL = re.compile(r"https?://\S+")
+LEGACY = re.compile(r"research:\S+|unattested \([0-9a-f]{7,40}\)")
+
+
+class MissingSeenInError(ValueError):
+    """A recode row without a valid seen_in: nobody can check where the spelling came from."""
+
+
+def check_seen_in(path: Path, line: int, key: str, seen_in: str) -> None:
+    """Refuse a recode row whose seen_in is empty or not a source id / url, naming the file and line."""
+    if not seen_in:
+        raise MissingSeenInError(
+            f"{Path(path).name} line {line}: {key!r} has no seen_in: say where this spelling was seen, as a source "
+            f"id of data/raw/sources.yml or the url of the page (`python -m analysis seen-in {key!r}` lists the "
+            f"sources that hold it)")
+    if not (SOURCE_ID.fullmatch(seen_in) or URL.fullmatch(seen_in) or LEGACY.fullmatch(seen_in)):
+        raise MissingSeenInError(f"{Path(path).name} line {line}: seen_in {seen_in!r} of {key!r} is neither a "
+                                 f"source id nor an http(s) url")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+@functools.cache
+def _cells(table: str, raw_dir: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(source id, cells of the recoded columns) per source, from figures*/cases.csv and processed tables."""
+    raw_columns, processed_columns = TABLE_COLUMNS[table]
+    found: dict[str, list[str]] = {}
+    for entry in sources.manifest():
+        for item in entry["files"]:
+            path = Path(raw_dir) / entry["id"] / item["path"]
+            if path.suffix != ".csv" or not (path.name.startswith(("figures", "cases"))):
+                continue
+            with open(path, encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    found.setdefault(entry["id"], []).extend(_norm(row[c]) for c in raw_columns if row.get(c))
+    try:
+        from .datasets import load
+        obs = load("observations")
+        for column in processed_columns:
+            for source_id, cell in zip(obs["source_id"], obs[column]):
+                if isinstance(cell, str) and cell:
+                    found.setdefault(source_id, []).append(_norm(cell))
+    except (OSError, KeyError):  # before the first build there is no processed table: raw files only
+        pass
+    return tuple((sid, tuple(cells)) for sid, cells in found.items())
+
+
+@functools.cache
+def _texts(raw_dir: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for entry in sources.manifest():
+        text = []
+        for item in entry["files"]:
+            path = Path(raw_dir) / entry["id"] / item["path"]
+            if path.suffix in TEXT_SUFFIXES and path.stat().st_size < 2_000_000:
+                text.append(path.read_text(encoding="utf-8", errors="replace"))
+        out.append((entry["id"], _norm("\n".join(text))))
+    return tuple(out)
+
+
+def _words(text: str) -> re.Pattern:
+    return re.compile(r"(?<![A-Za-z0-9])" + re.escape(_norm(text)) + r"(?![A-Za-z0-9])", re.I)
+
+
+def where_seen(text: str, table: str = "force_aliases", raw_dir: Path | None = None) -> list[str]:
+    """Source ids whose raw files hold `text`, best evidence first (see the module docstring)."""
+    if table not in TABLE_COLUMNS:
+        raise ValueError(f"table {table!r} is not one of {sorted(TABLE_COLUMNS)}")
+    raw_dir = str(raw_dir or paths.RAW_DIR)
+    spelling = _norm(text)
+    pattern = _words(spelling)
+    order = [e["id"] for e in sources.manifest()]
+    cells = dict(_cells(table, raw_dir))
+    ranked: list[list[str]] = [[], [], [], []]
+    for source_id in order:
+        values = cells.get(source_id, ())
+        if spelling in values:
+            ranked[0].append(source_id)
+        elif spelling.lower() in {v.lower() for v in values}:
+            ranked[1].append(source_id)
+        elif any(pattern.search(v) for v in values):
+            ranked[2].append(source_id)
+    texts = dict(_texts(raw_dir))
+    for source_id in order:
+        if source_id not in ranked[0] + ranked[1] + ranked[2] and pattern.search(texts.get(source_id, "")):
+            ranked[3].append(source_id)
+    return [s for group in ranked for s in group]
+
+
+# --- adding reviewed spellings (a research helper's recode_additions.csv) -------------------------------------
+ADDITION_COLUMNS = ["table", "key", "value", "seen_in"]
+
+
+def _resolve(table: str, key: str) -> str | None:
+    """What the tables already map `key` to (canonical force, outcome cell, population), or None."""
+    from . import forces, outcomes, populations
+    try:
+        if table == "force_aliases":
+            return forces.canonical_force(key)
+        if table == "outcome_wording":
+            return outcomes.join_outcomes(outcomes.categorise_outcomes(key))
+        if table == "populations":
+            return populations.categorise_population(key)
+    except ValueError:
+        return None
+    return None
+
+
+def add_recode_rows(path: Path) -> list[dict]:
+    """Append the rows of a recode_additions.csv (table,key,value,seen_in) to force_aliases.csv,
+    outcome_wording.csv and populations.csv, after checking every row: seen_in a source id of sources.yml or a
+    url; value a canonical force, outcome category (or +-join) or population code. A spelling the tables already
+    map the same way is skipped; one they map differently is refused. All or nothing: if the tables no longer
+    load after the append, they are restored. Returns the rows added."""
+    from . import forces, outcomes, populations
+    path = Path(path)
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != ADDITION_COLUMNS:
+            raise ValueError(f"{path} line 1: expected columns {ADDITION_COLUMNS}, found {reader.fieldnames}")
+        rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items()}) for row in reader]
+    ids = {e["id"] for e in sources.manifest()}
+    added: list[dict] = []
+    for line, row in rows:
+        where = f"{path} line {line}"
+        table, key, value, seen = row["table"], row["key"], row["value"], row["seen_in"]
+        if table == "measures":
+            raise ValueError(f"{where}: a new measure code is a reviewed decision: add it to recode/measures.csv by hand")
+        if table not in ("force_aliases", "outcome_wording", "populations"):
+            raise ValueError(f"{where}: table {table!r} is not force_aliases, outcome_wording or populations")
+        check_seen_in(path, line, key, seen)
+        if not (seen in ids or URL.fullmatch(seen)):
+            raise ValueError(f"{where}: seen_in {seen!r} of {key!r} is not a source id of sources.yml or a url")
+        if table == "force_aliases":
+            forces.canonical_force(value)  # raises unless a real force
+            value = forces.canonical_force(value)
+        elif table == "outcome_wording":
+            value = outcomes.join_outcomes(value.split(outcomes.JOINER))
+        elif value not in populations.POPULATIONS:
+            raise ValueError(f"{where}: population {value!r} is not one of {populations.POPULATIONS}")
+        known = _resolve(table, key)
+        if known == value:
+            continue  # already read the same way: nothing to add
+        if known is not None:
+            raise ValueError(f"{where}: {key!r} already reads as {known!r} in {table}.csv, not {value!r}")
+        added.append({"table": table, "key": key, "value": value, "seen_in": seen})
+    table_files = {"force_aliases": forces.ALIASES_FILE, "outcome_wording": outcomes.WORDING_FILE,
+                   "populations": populations.RECODE_FILE}
+    files = {t: table_files[t] for t in sorted({a["table"] for a in added})}
+    before = {t: f.read_text(encoding="utf-8") for t, f in files.items()}
+    try:
+        for table, file in files.items():
+            text = before[table] if before[table].endswith("\n") else before[table] + "\n"
+            with open(file, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                writer = csv.writer(fh, lineterminator="\n")
+                for a in (a for a in added if a["table"] == table):
+                    if table == "outcome_wording":
+                        writer.writerow([a["key"], a["value"], f"added from {path.name}", a["seen_in"]])
+                    else:
+                        writer.writerow([a["key"], a["value"], a["seen_in"]])
+        _clear_recode_caches()
+        forces.canonical_area("England and Wales"), outcomes.categorise_outcome("dismissed")
+        populations.categorise_population("officers")
+        for a in added:
+            if _resolve(a["table"], a["key"]) != a["value"]:
+                raise ValueError(f"{path}: {a['key']!r} does not read back as {a['value']!r}")
+    except BaseException:
+        for table, file in files.items():
+            file.write_text(before[table], encoding="utf-8")
+        _clear_recode_caches()
+        raise
+    return added
+
+
+def _clear_recode_caches() -> None:
+    from . import forces, outcomes, populations
+    for cache in (forces._force_lookup, forces._area_lookup, outcomes._wording_lookup, populations._table):
+        cache.cache_clear()
