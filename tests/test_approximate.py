@@ -124,3 +124,15 @@ def test_qualified_words():
     assert values.qualified_words(921, "at_least") == "at least 921"
     assert values.qualified_words(1051, "exact") == "1,051"
     assert values.qualified_words(float("nan"), "refused") == "refused"
+
+
+def test_a_count_with_no_stated_end_is_printed_on_the_spans_chart(obs):
+    spans = rates.study_spans(obs)
+    telegraph = spans[spans["source_id"] == "telegraph_socialmedia_2017-2022_undated"].iloc[0]
+    assert telegraph["end"] == "" and telegraph["count"] == 921
+    fig = charts.spans_chart(spans)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    matplotlib.pyplot.close(fig)
+    assert "at least 921 people investigated (officers); no end stated" in texts
+    # "no dated count" only for studies that have no count at all
+    assert texts.count("no dated count") == int(spans["count"].isna().sum())

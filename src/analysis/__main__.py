@@ -86,6 +86,13 @@ def _recode_add(args) -> int:
     return 0
 
 
+def _coverage_log(args) -> int:
+    """Check docs/coverage_log.csv and regenerate the summary in docs/coverage_log.md."""
+    from .coverage import write_summary
+    print(f"wrote {write_summary()}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +137,8 @@ def main(argv=None) -> int:
     r = sub.add_parser("recode-add", help="append reviewed spellings (table,key,value,seen_in) to the recode tables")
     r.add_argument("path", help="a recode_additions.csv with header table,key,value,seen_in")
     r.set_defaults(func=_recode_add)
+    sub.add_parser("coverage-log", help="check docs/coverage_log.csv and regenerate docs/coverage_log.md's summary") \
+        .set_defaults(func=_coverage_log)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -293,6 +293,9 @@ def spans_chart(spans: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
             text = f"{values.qualified_words(row['count'], row['count_qualifier'])} " \
                    f"{row['measure'].replace('_', ' ')} ({row['population'].replace('_', ' ')})" \
                    f" = {values.qualified_words(row['annual_count'], row['count_qualifier'], ',.1f')} a year"
+        elif pd.notna(row["count"]):  # a count over a period with no stated end: shown, not annualised
+            text = f"{values.qualified_words(row['count'], row['count_qualifier'])} " \
+                   f"{row['measure'].replace('_', ' ')} ({row['population'].replace('_', ' ')}); no end stated"
         else:
             text = "no dated count"
         ax.text(end + pd.Timedelta(days=40), yi, text, va="center", fontsize=6.5, color="0.25")

@@ -329,9 +329,17 @@ def study_label(source_id: str) -> str:
     publisher = _SHORT_PUBLISHERS.get(source_id.split("_")[0], entry["publisher"].split(" (")[0])
     published = str(entry.get("published") or "")
     year = published[:4] if re.match(r"^\d{4}", published) else f"undated, {source_id.split('_')[2]}"
-    topic = " (all misconduct)" if entry["topic"] == "all_misconduct" and source_id.split("_")[0] in (
-        "met", "dyfedpowys", "northwalespolice", "westmidlandspolice") else ""
+    topic = " (all misconduct)" if entry["topic"] == "all_misconduct" and _is_force(entry["publisher"]) else ""
     return f"{publisher} {year}{topic}"
+
+
+def _is_force(publisher: str) -> bool:
+    """A force's own reply (its label needs the topic: the same force also answers on social media)."""
+    try:
+        forces.canonical_force(publisher.split(" (")[0])
+    except ValueError:
+        return False
+    return True
 
 
 def _study_label(entry: dict) -> str:
