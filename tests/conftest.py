@@ -52,3 +52,24 @@ def module_project(tmp_path_factory):
         _point_paths_at_a_copy(tmp_path, monkeypatch)
         yield tmp_path
     sources._read_manifest.cache_clear()
+
+
+SYNTHETIC = __import__("pathlib").Path(__file__).parent / "synthetic"
+
+
+def pa_gap_force() -> str:
+    """A force with no figure in the PA 2014 study (Wiltshire while it has none), for the synthetic files to fill:
+    computed, so that research adding real figures never collides with a synthetic one."""
+    from analysis import quality, rates
+    gaps = quality.with_gaps(quality.force_values(analysis.load("observations"), rates.PA2014))
+    missing = list(gaps.loc[gaps["status"] == "no figure found", "force"])
+    assert missing, "every force has a PA 2014 figure: point the further-outlet tests at another study's gap"
+    return "Wiltshire Police" if "Wiltshire Police" in missing else missing[0]
+
+
+def synthetic_file(name: str, folder, force: str) -> "__import__('pathlib').Path":
+    """A copy of tests/synthetic/<name> in `folder` with its force (Wiltshire Police) replaced by `force`."""
+    text = (SYNTHETIC / name).read_text(encoding="utf-8").replace("Wiltshire Police", force)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name

@@ -12,9 +12,11 @@ import yaml
 from analysis import charts, outcomes_compare, quality, rates, sources, stats, tables, values
 
 matplotlib.use("Agg")
+from conftest import pa_gap_force, synthetic_file
+
 SYNTHETIC = Path(__file__).parent / "synthetic"
 SYNTH_ID = "synthetic_socialmedia_2009-2014_2014-08"
-WILTS = "Wiltshire Police"
+WILTS = pa_gap_force()  # Wiltshire while PA 2014 has no figure for it
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +25,11 @@ def built(module_project):
     wording as a further outlet's report of PA 2014; then a full build."""
     from analysis import paths
     from analysis.build import build
-    from analysis.further_outlets import add_outlet_file
+    from analysis.additions import add_outlet_file
     folder = paths.RAW_DIR / SYNTH_ID
     folder.mkdir()
-    shutil.copyfile(SYNTHETIC / "figures_syntheticapprox.csv", folder / "figures.csv")
+    shutil.copyfile(synthetic_file("figures_syntheticapprox.csv", module_project / "staging", WILTS),
+                    folder / "figures.csv")
     entry = {"id": SYNTH_ID, "title": "SYNTHETIC test study (not a publication)", "publisher": "Synthetic Test Outlet",
              "url": "https://example.org/synthetic-test-only", "published": "2014-08-19",
              "obtained": "SYNTHETIC: written for tests", "licence": "none: synthetic", "topic": "social_media",
@@ -37,7 +40,7 @@ def built(module_project):
     text = paths.SOURCES_YML.read_text(encoding="utf-8")
     paths.SOURCES_YML.write_text(text + yaml.safe_dump([entry], sort_keys=False), encoding="utf-8")
     sources._read_manifest.cache_clear()
-    add_outlet_file(rates.PA2014, SYNTHETIC / "figures_syntheticapprox.csv", rebuild=False)
+    add_outlet_file(rates.PA2014, module_project / "staging" / "figures_syntheticapprox.csv", rebuild=False)
     build(out_dir=paths.PROCESSED_DIR)
     return {name: tables.read_csv(paths.PROCESSED_DIR / f"{name}.csv",
                                   numeric_columns=("value", "value_low", "value_high", "count", "denominator",
@@ -68,7 +71,7 @@ def test_study_spans_show_an_approximate_count_not_no_dated_count(built):
 def test_gaps_tables_show_it_as_a_figure_with_its_words(built):
     gaps = quality.with_gaps(quality.force_values(built["observations"], SYNTH_ID)).set_index("force")
     assert (gaps.loc[WILTS, "status"], gaps.loc[WILTS, "value_words"]) == ("figure", "about 18")
-    assert gaps.loc["Kent Police", "value_words"] == "no figure found"
+    assert set(gaps.loc[gaps.index != WILTS, "value_words"]) == {"no figure found"}
 
 
 def test_force_rates_keep_the_approximate_count_and_say_why_there_is_no_rate(built):

@@ -6,6 +6,7 @@ import pytest
 
 from analysis import coverage, forces, rates, sources, values
 from analysis.paths import PROJ_ROOT
+from conftest import pa_gap_force
 
 N_FORCES = len(forces.registry())
 
@@ -22,20 +23,21 @@ def test_the_grid_has_every_social_media_study_with_a_force_figure_and_every_for
     assert list(grid.columns) == sorted(_sm_force_rows(obs)["source_id"].unique())  # nothing kept by hand
     pa = grid[rates.PA2014]
     assert pa["Greater Manchester Police"] == "figure" and pa["Essex Police"] == "refused"
-    assert pd.isna(pa["Wiltshire Police"])  # a gap, not a zero
+    assert pd.isna(pa[pa_gap_force()])  # a gap, not a zero
 
 
 def test_a_new_study_appears_in_the_grid_and_the_periods_without_hand_edits(obs):
+    force = pa_gap_force()
     new = obs[obs["source_id"] == rates.PA2014].head(1).copy()
-    new["source_id"], new["force"], new["qualifier"] = "synthetic_socialmedia_2023_2024-01", "Wiltshire Police", \
-        "approximately"
+    new["source_id"], new["force"], new["qualifier"] = "synthetic_socialmedia_2023_2024-01", force, "approximately"
     new["period_start"], new["period_end"], new["unit"], new["area_kind"] = "2023-01-01", "2023-12-31", "count", "force"
     both = pd.concat([obs, new], ignore_index=True)
-    assert coverage.coverage_grid(both).loc["Wiltshire Police", "synthetic_socialmedia_2023_2024-01"] == "figure"
-    before = coverage.coverage_by_period(obs).set_index("period")
+    assert coverage.coverage_grid(both).loc[force, "synthetic_socialmedia_2023_2024-01"] == "figure"
+    before = coverage.force_periods(obs)
     after = coverage.coverage_by_period(both).set_index("period")
-    assert after.loc["2022 onwards", "forces_with_a_figure"] == before.loc["2022 onwards", "forces_with_a_figure"] + 1
-    assert after.loc["any period", "forces_with_a_figure"] == before.loc["any period", "forces_with_a_figure"] + 1
+    assert after.loc["2022 onwards", "forces_with_a_figure"] == before["2022 onwards"].sum() \
+        + (not before.loc[force, "2022 onwards"])
+    assert after.loc["any period", "forces_with_a_figure"] == before.any(axis=1).sum() + (not before.loc[force].any())
 
 
 @pytest.mark.parametrize("start, end, lo, hi, counts", [
@@ -92,7 +94,8 @@ def test_targets_are_computed_from_the_data_and_not_faked(obs):
     row = t.loc["forces with at least one social-media figure"]
     assert (row["value"], row["required"], row["of"], bool(row["met"])) == (n, 40, N_FORCES, n >= 40)
     sm = [e for e in sources.manifest() if e["topic"] == "social_media"]
-    recent = [e for e in sm if str(e["published"])[:4].isdigit() and int(str(e["published"])[:4]) >= 2022]
+    recent = [e for e in sm if str(e["published"])[:4].isdigit() and int(str(e["published"])[:4]) >= 2022
+              and e["id"] in set(obs["source_id"])]
     assert t.loc["social-media studies or reports dated 2022 or later", "value"] == len(recent)
     assert t.loc["social-media sources in all", "value"] == len(sm)
     assert bool(t.loc["social-media sources in all", "met"]) is (len(sm) >= 30)
@@ -137,6 +140,7 @@ def test_the_summary_in_coverage_log_md_is_in_step():
 
 
 def _log(tmp_path, *rows):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "coverage_log.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
@@ -219,3 +223,15 @@ def test_study_labels_need_no_list_of_studies():
         assert label.endswith("(all misconduct)") is (entry["topic"] == "all_misconduct" and by_force), label
     assert rates.study_label("met_allmisconduct_2015-2021_2022-10_01.foi.22.026275") == "Met FOI 2022 (all misconduct)"
     assert rates.study_label("met_socialmedia_2017-2022_2022-11_01.foi.22.026570") == "Met FOI 2022"
+
+
+def test_appending_a_research_log_is_all_or_nothing(tmp_path):
+    log = tmp_path / "coverage_log.csv"
+    log.write_bytes(coverage.COVERAGE_LOG.read_bytes())
+    good = _log(tmp_path / "good", GOOD)
+    bad = _log(tmp_path / "bad", GOOD, ["national", "x", "pages", "found_figure", "", "", "added", "", "a query row"])
+    assert coverage.append_logs([good], log) == 1
+    after_good = log.read_text(encoding="utf-8")
+    with pytest.raises(coverage.CoverageLogError, match="decision added for a candidate with no candidate_url"):
+        coverage.append_logs([bad], log)
+    assert log.read_text(encoding="utf-8") == after_good

@@ -215,6 +215,7 @@ SYNTHETIC = __import__("pathlib").Path(__file__).parent / "synthetic"
 @pytest.fixture
 def tables_copy(tmp_path, monkeypatch, fresh):
     for module, attr, name in ((forces, "ALIASES_FILE", "force_aliases.csv"),
+                               (forces, "AGGREGATES_FILE", "aggregates.csv"),
                                (outcomes, "WORDING_FILE", "outcome_wording.csv"),
                                (populations, "RECODE_FILE", "populations.csv")):
         copy = tmp_path / name
@@ -223,16 +224,30 @@ def tables_copy(tmp_path, monkeypatch, fresh):
     return tmp_path
 
 
+@pytest.mark.parametrize("cell, ref", [
+    ("hmic_socialmedia_2012_2012-12/figures_newsandstar.csv (News & Star 1.1023221)", "hmic_socialmedia_2012_2012-12"),
+    ("btp_socialmedia_2021_2025-05; policeprofessional_socialmedia_2023_2025-11_btp", "btp_socialmedia_2021_2025-05"),
+    ("https://example.org/a?b=c (a page)", "https://example.org/a?b=c"),
+    ("pa_socialmedia_2009-2014_2014-08", "pa_socialmedia_2009-2014_2014-08"),
+])
+def test_a_research_helpers_seen_in_cell_gives_its_first_reference(cell, ref):
+    assert seen_in.reference(cell) == ref
+
+
 def test_recode_additions_are_appended_checked_and_read(tables_copy, capsys):
     from analysis.__main__ import main
     before = (tables_copy / "force_aliases.csv").read_text(encoding="utf-8")
     assert main(["recode-add", str(SYNTHETIC / "recode_additions_synthetic.csv")]) == 0
-    assert "3 row(s) added" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "4 row(s) added" in out
+    assert "not added, a new measure code: add it to recode/measures.csv by hand after review: 'officers_sworn'" in out
     after = (tables_copy / "force_aliases.csv").read_text(encoding="utf-8")
     assert after == before + "Wilts Police,Wiltshire Police,https://example.org/synthetic-test-only\n"
     assert forces.canonical_force("Wilts Police") == "Wiltshire Police"
     assert outcomes.categorise_outcome("given the boot") == "dismissed"
     assert populations.categorise_population("sworn officers") == "officers"
+    assert forces.canonical_area("nationwide (synthetic)") == ("England and Wales", "K04000001", "country_group")
+    assert "officers_sworn" not in (tables_copy / "outcome_wording.csv").read_text(encoding="utf-8")
 
 
 def test_a_bad_recode_addition_refuses_the_whole_file(tables_copy, capsys):
@@ -244,13 +259,30 @@ def test_a_bad_recode_addition_refuses_the_whole_file(tables_copy, capsys):
 
 
 @pytest.mark.parametrize("row, message", [
-    ("force_aliases,Wilts Police,Wiltshire Police,research:notes.md", "not a source id of sources.yml or a url"),
+    ("force_aliases,Wilts Police,Wiltshire Police,research:notes.md", "seen_in 'research' of 'Wilts Police' is neither"),
+    ("force_aliases,Wilts Police,Wiltshire Police,the Salisbury Journal", "neither a source id nor an http"),
     ("force_aliases,Wiltshire Constabulary,Kent Police,https://example.org/x", "already reads as 'Wiltshire Police'"),
     ("populations,sworn officers,sworn,https://example.org/x", "population 'sworn' is not one of"),
-    ("measures,officers_sworn,Sworn officers,https://example.org/x", "add it to recode/measures.csv by hand"),
+    ("aggregates,Kent and Essex,Kent Police,https://example.org/x", "is one force: the spelling belongs"),
+    ("aggregates,Kent,England and Wales,https://example.org/x", "already reads as 'Kent Police'"),
 ])
 def test_recode_additions_are_checked_row_by_row(tables_copy, tmp_path, row, message):
     path = tmp_path / "recode_additions.csv"
     path.write_text("table,key,value,seen_in\n" + row + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         seen_in.add_recode_rows(path)
+
+
+def test_refresh_legacy_cites_a_source_once_the_spelling_is_in_data_raw(tables_copy, monkeypatch):
+    from analysis.__main__ import main
+    # a legacy row whose spelling the data hold ("Wiltshire Constabulary" is in the BBC SDU table)
+    text = (tables_copy / "force_aliases.csv").read_text(encoding="utf-8").replace(
+        "Wiltshire Constabulary,Wiltshire Police,bbcsdu_iopccasetoanswer_2018-2022_2022-02",
+        "Wiltshire Constabulary,Wiltshire Police,unattested (37b8541)")
+    (tables_copy / "force_aliases.csv").write_text(text, encoding="utf-8")
+    changed = seen_in.refresh_legacy()
+    assert changed == [("force_aliases", "Wiltshire Constabulary", "bbcsdu_iopccasetoanswer_2018-2022_2022-02")]
+    assert "Wiltshire Constabulary,Wiltshire Police,bbcsdu_iopccasetoanswer_2018-2022_2022-02\n" in \
+        (tables_copy / "force_aliases.csv").read_text(encoding="utf-8")
+    assert main(["seen-in", "--refresh-legacy"]) == 0  # nothing left to change
+    assert seen_in.refresh_legacy() == []

@@ -48,7 +48,7 @@ def _add_foi(args) -> int:
 
 def _add_outlet(args) -> int:
     """A further outlet's report of a study already in the data: checked, copied, listed, rebuilt."""
-    from .further_outlets import add_from_list, add_outlet_file
+    from .additions import add_from_list, add_outlet_file
     if args.list:
         added = add_from_list(args.list, args.raw_dir, rebuild=not args.no_build)
     elif args.source_id and args.path:
@@ -65,7 +65,13 @@ def _add_outlet(args) -> int:
 
 def _seen_in(args) -> int:
     """Which sources hold a spelling: to fill seen_in when a new spelling is added to a recode table."""
-    from .seen_in import where_seen
+    from .seen_in import refresh_legacy, where_seen
+    if args.refresh_legacy:
+        for table, spelling, source_id in refresh_legacy():
+            print(f"{table}: {spelling!r} now cites {source_id}")
+        return 0
+    if not args.text:
+        raise ValueError("give the spelling to look for, or --refresh-legacy")
     found = where_seen(args.text, args.table)
     if not found:
         print(f"{args.text!r} is not in any file of data/raw: cite the url of the page it was seen on",
@@ -79,17 +85,31 @@ def _seen_in(args) -> int:
 def _recode_add(args) -> int:
     """Append reviewed spellings (recode_additions.csv: table,key,value,seen_in) to the recode tables."""
     from .seen_in import add_recode_rows
-    added = add_recode_rows(args.path)
+    added, review = add_recode_rows(args.path)
     for row in added:
         print(f"{row['table']}: {row['key']!r} -> {row['value']!r} (seen in {row['seen_in']})")
     print(f"{len(added)} row(s) added; spellings the tables already read the same way were skipped")
+    for row in review:
+        print(f"not added, {row['why']}: {row['key']!r} ({row['value']}; seen in {row['seen_in']})")
     return 0
 
 
 def _coverage_log(args) -> int:
     """Check docs/coverage_log.csv and regenerate the summary in docs/coverage_log.md."""
-    from .coverage import write_summary
+    from .coverage import append_logs, write_summary
+    if args.append:
+        print(f"appended {append_logs(args.append)} rows to docs/coverage_log.csv")
     print(f"wrote {write_summary()}")
+    return 0
+
+
+def _add_sources(args) -> int:
+    """New sources from a research helper's sources_entries.yml and raw/<id>/ folders: checked, copied, listed."""
+    from .additions import add_sources
+    for source_id in add_sources(args.entries, args.raw_dir, rebuild=not args.no_build):
+        print(f"added {source_id}: data/raw/{source_id}/ and its sources.yml entry")
+    if not args.no_build:
+        print("rebuilt data/processed/; run `make all` to re-execute the notebooks, then `make test`")
     return 0
 
 
@@ -119,10 +139,16 @@ def main(argv=None) -> int:
     a.add_argument("--no-notebooks", action="store_true",
                    help="rebuild data/processed/ only; run `make all` before `make test`")
     a.set_defaults(func=_add_foi)
+    n = sub.add_parser("add-sources", help="add new sources: a YAML list of sources.yml entries and their folders")
+    n.add_argument("entries", help="a sources_entries.yml (a YAML list of entries with files: and sha256)")
+    n.add_argument("--raw-dir", required=True, help="the folder holding <source_id>/ for every entry")
+    n.add_argument("--no-build", action="store_true", help="do not rebuild data/processed/")
+    n.set_defaults(func=_add_sources)
     o = sub.add_parser("add-outlet", help="add a further outlet's report of an existing study "
-                                          "(data/raw/<source_id>/figures_<outlet>.csv)")
+                                          "(data/raw/<source_id>/figures_<outlet>.csv, cases_<outlet>.csv, "
+                                          "capture_<outlet>.txt)")
     o.add_argument("source_id", nargs="?", help="the study's source id in sources.yml")
-    o.add_argument("path", nargs="?", help="the file, named figures_<outlet>.csv (lower-case letters)")
+    o.add_argument("path", nargs="?", help="the file: figures_<outlet>.csv, cases_<outlet>.csv or capture_<outlet>.txt")
     o.add_argument("--outlet", default=None, help="the outlet's name (default: the file's outlet column)")
     o.add_argument("--url", default=None, help="the outlet's url (default: the file's url column)")
     o.add_argument("--list", default=None, help="a research extra_files.yml (source_id, path, sha256, outlet, url)")
@@ -130,15 +156,19 @@ def main(argv=None) -> int:
     o.add_argument("--no-build", action="store_true", help="do not rebuild data/processed/")
     o.set_defaults(func=_add_outlet)
     w = sub.add_parser("seen-in", help="list the sources whose raw files hold a spelling (for a recode row's seen_in)")
-    w.add_argument("text", help="the spelling, e.g. 'Wilts Police'")
+    w.add_argument("text", nargs="?", help="the spelling, e.g. 'Wilts Police'")
+    w.add_argument("--refresh-legacy", action="store_true",
+                   help="rows citing a research note or 'unattested' whose spelling is now in data/raw: cite the source")
     w.add_argument("--table", default="force_aliases",
                    choices=("force_aliases", "aggregates", "outcome_wording", "populations"))
     w.set_defaults(func=_seen_in)
     r = sub.add_parser("recode-add", help="append reviewed spellings (table,key,value,seen_in) to the recode tables")
     r.add_argument("path", help="a recode_additions.csv with header table,key,value,seen_in")
     r.set_defaults(func=_recode_add)
-    sub.add_parser("coverage-log", help="check docs/coverage_log.csv and regenerate docs/coverage_log.md's summary") \
-        .set_defaults(func=_coverage_log)
+    c = sub.add_parser("coverage-log", help="check docs/coverage_log.csv and regenerate docs/coverage_log.md's summary")
+    c.add_argument("--append", nargs="+", default=None,
+                   help="research coverage_log.csv files to append first (same header; all rows checked)")
+    c.set_defaults(func=_coverage_log)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

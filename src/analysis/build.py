@@ -35,7 +35,6 @@ def _clean_sources(log: BuildLog) -> tuple[pd.DataFrame, pd.DataFrame]:
         if entry["topic"] not in ("social_media", "all_misconduct"):
             continue
         folder = RAW_DIR / entry["id"]
-        listed = {item["path"] for item in entry["files"]}
         for name in figures_cleaner.figure_files(entry):  # figures.csv and further outlets' figures_<x>.csv
             raw = figures_cleaner.load_raw(folder / name)
             figures_cleaner.check_snippets(raw)
@@ -44,10 +43,10 @@ def _clean_sources(log: BuildLog) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "one row per published figure, each value found in its snippet as written", len(raw), len(clean))
             if len(clean):  # header-only files (capture kept for later work) add no rows
                 observations.append(clean)
-        if "cases.csv" in listed:
-            raw = cases_cleaner.load_raw(folder / "cases.csv")
+        for name in cases_cleaner.case_files(entry):  # cases.csv and further outlets' cases_<x>.csv
+            raw = cases_cleaner.load_raw(folder / name)
             clean = cases_cleaner.clean(raw, entry["id"])
-            log.add(f"cases:{entry['id']}", "clean cases.csv", "one row per case example", len(raw), len(clean))
+            log.add(f"cases:{entry['id']}", f"clean {name}", "one row per case example", len(raw), len(clean))
             cases.append(clean)
         for spec in foi_cleaner.table_specs(entry):  # FOI reply spreadsheets (analysis.foi)
             read = foi_cleaner.load_raw(entry, spec, RAW_DIR)

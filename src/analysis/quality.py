@@ -104,7 +104,9 @@ def with_gaps(values: pd.DataFrame, include_btp: bool = False) -> pd.DataFrame:
 def national_value(obs: pd.DataFrame, source_id: str, measure: str, *, outcome: str = "", category: str = "",
                    population: str | None = None, unit: str = "count") -> float:
     """The study's national (aggregate) figure; raises if outlets disagree on it."""
-    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] != "force") & (obs["measure"] == measure)
+    # A country (England and Wales, the UK), never an ad-hoc group: a further outlet's regional total ("Yorkshire's
+    # four forces", 117) is not the study's national figure, however many outlets repeat it.
+    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "country_group") & (obs["measure"] == measure)
               & (obs["outcome"] == outcome) & (obs["category"] == category) & (obs["unit"] == unit)
               & (obs["qualifier"] == "exact")]
     if population is not None:
@@ -127,7 +129,7 @@ def consensus(rows: pd.DataFrame, what: str) -> float:
 
 def subjects_check(obs: pd.DataFrame, source_id: str, total_measure: str = "cases_investigated") -> pd.DataFrame:
     """Does the breakdown by kind of employee add up to the study's total? (PA 2014: 548+175+31 vs 828)."""
-    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] != "force") & (obs["measure"] == "subjects")
+    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "country_group") & (obs["measure"] == "subjects")
               & (obs["qualifier"] == "exact")]
     parts = pd.DataFrame([{"population": p, "value": consensus(g, f"{source_id}: subjects/{p}")}
                           for p, g in sub.groupby("population", sort=False)], columns=["population", "value"])

@@ -69,13 +69,23 @@ STUDIES = {
 
 
 def _study_period(obs: pd.DataFrame, source_id: str) -> tuple[str, str]:
-    """The period of the study's per-force figures; one period only, or raise."""
-    rows = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & (obs["period_start"] != "")]
-    periods = rows[["period_start", "period_end"]].drop_duplicates()
-    if len(periods) != 1:
-        raise ValueError(f"{source_id}: per-force figures span several periods {periods.values.tolist()}; "
-                         "give rates per period")
-    start, end = periods.iloc[0]
+    """The period of the study's per-force counts: the one most of its per-force count rows state.
+
+    A further outlet's report of the study (figures_<outlet>.csv) may word the period its own way ("since 2018"
+    to its own publication date); the study's period is still the one its per-force figures share. Two periods
+    stated by equally many rows raise: rates would need one per period."""
+    spec = STUDIES[source_id]
+    rows = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & (obs["period_start"] != "")
+               & obs["measure"].isin(spec["measures"]) & (obs["unit"] == "count")]
+    if spec["count_population"] is not None:
+        rows = rows[rows["population"] == spec["count_population"]]
+    if rows.empty:
+        rows = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & (obs["period_start"] != "")]
+    counts = rows.groupby(["period_start", "period_end"]).size().sort_values(ascending=False)
+    if len(counts) > 1 and counts.iloc[0] == counts.iloc[1]:
+        raise ValueError(f"{source_id}: per-force figures span several periods {counts.index.tolist()} equally "
+                         "often; give rates per period")
+    start, end = counts.index[0]
     return str(start), str(end)
 
 

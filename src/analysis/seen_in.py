@@ -128,11 +128,13 @@ ADDITION_COLUMNS = ["table", "key", "value", "seen_in"]
 
 
 def _resolve(table: str, key: str) -> str | None:
-    """What the tables already map `key` to (canonical force, outcome cell, population), or None."""
+    """What the tables already map `key` to (canonical force, area, outcome cell, population), or None."""
     from . import forces, outcomes, populations
     try:
         if table == "force_aliases":
             return forces.canonical_force(key)
+        if table == "aggregates":
+            return forces.canonical_area(key)[0]
         if table == "outcome_wording":
             return outcomes.join_outcomes(outcomes.categorise_outcomes(key))
         if table == "populations":
@@ -142,12 +144,34 @@ def _resolve(table: str, key: str) -> str | None:
     return None
 
 
-def add_recode_rows(path: Path) -> list[dict]:
-    """Append the rows of a recode_additions.csv (table,key,value,seen_in) to force_aliases.csv,
-    outcome_wording.csv and populations.csv, after checking every row: seen_in a source id of sources.yml or a
-    url; value a canonical force, outcome category (or +-join) or population code. A spelling the tables already
+def _area_code_kind(area: str) -> tuple[str, str]:
+    """The code and kind an area already has in aggregates.csv; a new area is an ad-hoc group with no code."""
+    from . import forces
+    for line, row in forces._read(forces.AGGREGATES_FILE, forces.AGGREGATE_COLUMNS):
+        if row["area"] == area:
+            return row["area_code"], row["kind"]
+    return "", "ad_hoc_group"
+
+
+def reference(text: str) -> str:
+    """The source id or url a seen_in cell starts with: research helpers write "<id>/figures_x.csv (The Star
+    1-6709294)" or "<id>; <id>"; the table keeps the first reference (outcome_wording keeps the rest as a note)."""
+    text = text.strip()
+    if URL.match(text):
+        return text.split()[0].rstrip(";,")
+    return re.split(r"[\s;(,:]", text, maxsplit=1)[0].split("/")[0]
+
+
+def add_recode_rows(path: Path) -> tuple[list[dict], list[dict]]:
+    """Append the rows of a recode_additions.csv (table,key,value,seen_in) to force_aliases.csv, aggregates.csv
+    (value: the area; its code and kind those the area already has, else an ad-hoc group), outcome_wording.csv
+    and populations.csv, after checking every row: seen_in a source id of sources.yml or a
+    url (the first reference of the cell, see `reference`; that a source id is in sources.yml and holds the
+    spelling is checked by tests/test_seen_in.py once the sources are added); value a canonical force, outcome
+    category (or +-join) or population code. A spelling the tables already
     map the same way is skipped; one they map differently is refused. All or nothing: if the tables no longer
-    load after the append, they are restored. Returns the rows added."""
+    load after the append, they are restored. Rows for table=measures are never appended: they are returned
+    for review. Returns (rows added, rows left for review)."""
     from . import forces, outcomes, populations
     path = Path(path)
     with open(path, encoding="utf-8", newline="") as fh:
@@ -155,21 +179,27 @@ def add_recode_rows(path: Path) -> list[dict]:
         if reader.fieldnames != ADDITION_COLUMNS:
             raise ValueError(f"{path} line 1: expected columns {ADDITION_COLUMNS}, found {reader.fieldnames}")
         rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items()}) for row in reader]
-    ids = {e["id"] for e in sources.manifest()}
     added: list[dict] = []
+    review: list[dict] = []
     for line, row in rows:
         where = f"{path} line {line}"
         table, key, value, seen = row["table"], row["key"], row["value"], row["seen_in"]
-        if table == "measures":
-            raise ValueError(f"{where}: a new measure code is a reviewed decision: add it to recode/measures.csv by hand")
-        if table not in ("force_aliases", "outcome_wording", "populations"):
-            raise ValueError(f"{where}: table {table!r} is not force_aliases, outcome_wording or populations")
+        if table == "measures":  # a new measure code is a reviewed decision, never appended unread
+            review.append({"table": table, "key": key, "value": value, "seen_in": row["seen_in"],
+                           "why": "a new measure code: add it to recode/measures.csv by hand after review"})
+            continue
+        if table not in ("force_aliases", "aggregates", "outcome_wording", "populations"):
+            raise ValueError(f"{where}: table {table!r} is not force_aliases, aggregates, outcome_wording, "
+                             f"populations or measures")
+        full, seen = seen, reference(seen)
         check_seen_in(path, line, key, seen)
-        if not (seen in ids or URL.fullmatch(seen)):
-            raise ValueError(f"{where}: seen_in {seen!r} of {key!r} is not a source id of sources.yml or a url")
+        if not (SOURCE_ID.fullmatch(seen) or URL.fullmatch(seen)):
+            raise ValueError(f"{where}: seen_in {full!r} of {key!r} does not start with a source id or a url")
         if table == "force_aliases":
-            forces.canonical_force(value)  # raises unless a real force
-            value = forces.canonical_force(value)
+            value = forces.canonical_force(value)  # raises unless a real force
+        elif table == "aggregates":
+            if value in forces._registry_rows():
+                raise ValueError(f"{where}: {value!r} is one force: the spelling belongs in force_aliases")
         elif table == "outcome_wording":
             value = outcomes.join_outcomes(value.split(outcomes.JOINER))
         elif value not in populations.POPULATIONS:
@@ -179,9 +209,10 @@ def add_recode_rows(path: Path) -> list[dict]:
             continue  # already read the same way: nothing to add
         if known is not None:
             raise ValueError(f"{where}: {key!r} already reads as {known!r} in {table}.csv, not {value!r}")
-        added.append({"table": table, "key": key, "value": value, "seen_in": seen})
-    table_files = {"force_aliases": forces.ALIASES_FILE, "outcome_wording": outcomes.WORDING_FILE,
-                   "populations": populations.RECODE_FILE}
+        added.append({"table": table, "key": key, "value": value, "seen_in": seen, "as_written": full,
+                      "code_kind": _area_code_kind(value) if table == "aggregates" else ()})
+    table_files = {"force_aliases": forces.ALIASES_FILE, "aggregates": forces.AGGREGATES_FILE,
+                   "outcome_wording": outcomes.WORDING_FILE, "populations": populations.RECODE_FILE}
     files = {t: table_files[t] for t in sorted({a["table"] for a in added})}
     before = {t: f.read_text(encoding="utf-8") for t, f in files.items()}
     try:
@@ -192,7 +223,9 @@ def add_recode_rows(path: Path) -> list[dict]:
                 writer = csv.writer(fh, lineterminator="\n")
                 for a in (a for a in added if a["table"] == table):
                     if table == "outcome_wording":
-                        writer.writerow([a["key"], a["value"], f"added from {path.name}", a["seen_in"]])
+                        writer.writerow([a["key"], a["value"], f"{path.name}: {a['as_written']}", a["seen_in"]])
+                    elif table == "aggregates":
+                        writer.writerow([a["key"], a["value"], *a["code_kind"], a["seen_in"]])
                     else:
                         writer.writerow([a["key"], a["value"], a["seen_in"]])
         _clear_recode_caches()
@@ -206,10 +239,39 @@ def add_recode_rows(path: Path) -> list[dict]:
             file.write_text(before[table], encoding="utf-8")
         _clear_recode_caches()
         raise
-    return added
+    return added, review
 
 
 def _clear_recode_caches() -> None:
     from . import forces, outcomes, populations
     for cache in (forces._force_lookup, forces._area_lookup, outcomes._wording_lookup, populations._table):
         cache.cache_clear()
+
+
+def refresh_legacy() -> list[tuple[str, str, str]]:
+    """Rows whose seen_in is a legacy form ("research:...", "unattested (...)") but whose spelling is now in the
+    files of a source: seen_in becomes that source id (the best evidence, see where_seen). Rewrites the tables
+    (nothing else in them changes) and returns (table, spelling, source id) for each row changed."""
+    from . import forces, outcomes, populations
+    files = {"force_aliases": (forces.ALIASES_FILE, "alias"), "aggregates": (forces.AGGREGATES_FILE, "alias"),
+             "outcome_wording": (outcomes.WORDING_FILE, "wording"), "populations": (populations.RECODE_FILE, "wording")}
+    changed = []
+    for table, (path, key) in files.items():
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            columns, rows = reader.fieldnames, list(reader)
+        touched = False
+        for row in rows:
+            if LEGACY.fullmatch(row["seen_in"]):
+                found = where_seen(row[key], table)
+                if found:
+                    row["seen_in"] = found[0]
+                    changed.append((table, row[key], found[0]))
+                    touched = True
+        if touched:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(rows)
+    _clear_recode_caches()
+    return changed

@@ -23,9 +23,10 @@ TOPICS = ("social_media", "all_misconduct", "workforce")
 SOURCE_ID = re.compile(r"[a-z0-9]+_[a-z0-9]+_[a-z0-9-]+_[a-z0-9-]+(_[A-Za-z0-9.-]+)?")
 PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|undated|")
 SHA256 = re.compile(r"[0-9a-f]{64}")
-# figures.csv, and one figures_<outlet>.csv per further outlet's report of the same study (never an edit
-# of a recorded file): lower-case letters only after the underscore.
-FIGURE_FILE = re.compile(r"figures(_[a-z]+)?\.csv")
+# figures.csv and cases.csv, and one figures_<outlet>.csv / cases_<outlet>.csv per further outlet's report of
+# the same study (never an edit of a recorded file): lower-case letters and digits after the underscore.
+FIGURE_FILE = re.compile(r"figures(_[a-z][a-z0-9]*)?\.csv")
+CASES_FILE = re.compile(r"cases(_[a-z][a-z0-9]*)?\.csv")
 
 
 class ManifestError(ValueError):
@@ -40,7 +41,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _check_entry(entry: dict, where: str) -> None:
+def check_entry(entry: dict, where: str) -> None:
     """One sources.yml entry against the contract; errors name the file, the source id and the field."""
     source_id = entry.get("id")
     where = f"{where} (source {source_id!r})" if source_id else where
@@ -80,10 +81,11 @@ def _check_entry(entry: dict, where: str) -> None:
                                 f"{', '.join(map(str, extra))}; "
                                 f"expected {', '.join(FILE_FIELDS + OPTIONAL_FILE_FIELDS)}")
         name = str(item["path"])
-        if name.startswith("figures") and name.endswith(".csv") and not FIGURE_FILE.fullmatch(name):
-            raise ManifestError(f"{where}: {name} is not a figures file name: a further outlet's report of this "
-                                f"study is figures_<outlet>.csv with lower-case letters only, e.g. "
-                                f"figures_salisburyjournal.csv")
+        for stem, pattern in (("figures", FIGURE_FILE), ("cases", CASES_FILE)):
+            if name.startswith(stem) and name.endswith(".csv") and not pattern.fullmatch(name):
+                raise ManifestError(f"{where}: {name} is not a {stem} file name: a further outlet's report of "
+                                    f"this study is {stem}_<outlet>.csv with lower-case letters and digits only, e.g. "
+                                    f"{stem}_salisburyjournal.csv")
 
 
 @functools.cache
@@ -101,7 +103,7 @@ def _read_manifest(path: Path) -> tuple[dict, ...]:
         where = f"{path}: entry {i + 1}"
         if not isinstance(entry, dict):
             raise ManifestError(f"{where}: expected a mapping, found {entry!r}")
-        _check_entry(entry, where)
+        check_entry(entry, where)
         if entry["id"] in seen:
             raise ManifestError(f"{where}: duplicate source id {entry['id']!r}")
         seen.add(entry["id"])

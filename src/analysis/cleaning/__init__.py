@@ -29,3 +29,11 @@ def cell_error(row, column: str, exc: Exception) -> RawDataError:
     line = row.source_locator.rsplit(" ", 1)[1]
     return RawDataError(f"{row.source_file} line {line}, column {column}: "
                         f"{getattr(row, column, '')!r}: {exc}")
+
+
+def listed_files(entry: dict, pattern) -> list[str]:
+    """The files of one family a source lists under files: (`pattern`: sources.FIGURE_FILE or CASES_FILE), in
+    reading order: the study's own file (figures.csv, cases.csv) first, then each further outlet's report of the
+    same study (figures_<outlet>.csv, ...) by name. Every one counts toward the study."""
+    names = [str(item["path"]) for item in entry["files"] if pattern.fullmatch(str(item["path"]))]
+    return sorted(names, key=lambda name: ("_" in name, name))

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes
-from . import cell_error, read_raw_csv
+from .. import forces, outcomes, sources
+from . import cell_error, listed_files, read_raw_csv
 
 RAW_COLUMNS = [
     "date_as_published", "force_as_published", "role_as_published", "platform_as_published", "behaviour",
@@ -29,6 +29,11 @@ MONTHS = {m: i for i, m in enumerate(
 def load_raw(path: Path) -> pd.DataFrame:
     """Parse only: every cell as text, plus where it came from."""
     return read_raw_csv(path, RAW_COLUMNS)
+
+
+def case_files(entry: dict) -> list[str]:
+    """cases.csv, then each further outlet's cases_<outlet>.csv that the source lists (cleaning.listed_files)."""
+    return listed_files(entry, sources.CASES_FILE)
 
 
 def _date(text: str) -> str:

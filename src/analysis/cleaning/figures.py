@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import forces, outcomes, periods, populations, snippets, sources, values
 from ..paths import RECODE_DIR
-from . import cell_error, read_raw_csv
+from . import cell_error, listed_files, read_raw_csv
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -35,10 +35,8 @@ def load_raw(path: Path) -> pd.DataFrame:
 
 
 def figure_files(entry: dict) -> list[str]:
-    """The figures files a source lists under files:, in reading order: figures.csv, then each further
-    outlet's report of the same study (figures_<outlet>.csv) by name. Every one counts toward the study."""
-    names = [str(item["path"]) for item in entry["files"] if sources.FIGURE_FILE.fullmatch(str(item["path"]))]
-    return sorted(names, key=lambda name: (name != "figures.csv", name))
+    """figures.csv, then each further outlet's figures_<outlet>.csv that the source lists (cleaning.listed_files)."""
+    return listed_files(entry, sources.FIGURE_FILE)
 
 
 def check_snippets(raw: pd.DataFrame) -> None:
