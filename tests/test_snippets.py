@@ -118,3 +118,38 @@ def test_the_build_runs_the_check_on_every_figures_file(project):
     sources._read_manifest.cache_clear()
     with pytest.raises(RawDataError, match="figures_syntheticmistyped.csv line 3, column value_as_published: '81'"):
         build(out_dir=paths.PROCESSED_DIR)
+
+
+def test_kept_text_files_pair_each_figures_file_with_its_own_text():
+    names = ["figures.csv", "capture.txt", "reply_table.csv", "figures_salisburyjournal.csv",
+             "capture_salisburyjournal.txt", "cases_edp24.csv", "capture_edp24.txt", "workforce_notes.md"]
+    assert sources.kept_text_files(names, "figures.csv") == ["capture.txt", "reply_table.csv", "workforce_notes.md"]
+    assert sources.kept_text_files(names, "figures_salisburyjournal.csv") == ["capture_salisburyjournal.txt"]
+    assert sources.kept_text_files(names, "figures_kentishexpress.csv") == []
+
+
+def test_every_snippet_is_in_the_text_its_source_kept():
+    """Where a source kept the text it read, each figures row's snippet is in it verbatim, so the value is found
+    in its own raw file as well as in its snippet."""
+    checked = 0
+    for entry in sources.manifest():
+        for name in cleaner.figure_files(entry):
+            raw = cleaner.load_raw(RAW_DIR / entry["id"] / name)
+            cleaner.check_kept_text(raw, RAW_DIR / entry["id"], entry, name)
+            if sources.kept_text_files([i["path"] for i in entry["files"]], name):
+                checked += len(raw)
+    assert checked >= 300
+
+
+def test_a_snippet_missing_from_its_capture_is_caught(tmp_path):
+    from analysis.additions import check_file
+    folder = tmp_path / "staging"
+    folder.mkdir()
+    (folder / "figures_synthetic.csv").write_bytes((SYNTHETIC / "figures_synthetic.csv").read_bytes())
+    (folder / "capture_synthetic.txt").write_text("SYNTHETIC: a page that says something else\n", encoding="utf-8")
+    entry = sources.source("pa_socialmedia_2009-2014_2014-08")
+    with pytest.raises(RawDataError, match=r"figures_synthetic.csv line 2, column snippet: .*not in the text kept "
+                                           r"beside it \(capture_synthetic.txt\)"):
+        check_file(folder / "figures_synthetic.csv", entry)
+    (folder / "capture_synthetic.txt").write_bytes((SYNTHETIC / "capture_synthetic.txt").read_bytes())
+    assert len(check_file(folder / "figures_synthetic.csv", entry)) == 1

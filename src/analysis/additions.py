@@ -23,7 +23,6 @@ and raw/<id>/ folders).
 """
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from . import paths, schemas, sources
 from .cleaning import cases as cases_cleaner
 from .cleaning import figures as figures_cleaner
 
-OUTLET_FILE = re.compile(r"(figures|cases|capture)_[a-z][a-z0-9]*\.(csv|txt)")
+OUTLET_FILE = sources.OUTLET_FILE
 
 
 class AdditionError(ValueError):
@@ -83,6 +82,8 @@ def check_file(path: Path, entry: dict):
     if sources.FIGURE_FILE.fullmatch(path.name):
         raw = figures_cleaner.load_raw(path)
         figures_cleaner.check_snippets(raw)
+        kept = sources.kept_text_files([p.name for p in path.parent.iterdir()], path.name)
+        figures_cleaner.check_kept_text(raw, path.parent, {"files": [{"path": k} for k in kept]}, path.name)
         return schemas.OBSERVATIONS.validate(figures_cleaner.clean(raw, entry))
     if sources.CASES_FILE.fullmatch(path.name):
         raw = cases_cleaner.load_raw(path)

@@ -38,6 +38,7 @@ def _clean_sources(log: BuildLog) -> tuple[pd.DataFrame, pd.DataFrame]:
         for name in figures_cleaner.figure_files(entry):  # figures.csv and further outlets' figures_<x>.csv
             raw = figures_cleaner.load_raw(folder / name)
             figures_cleaner.check_snippets(raw)
+            figures_cleaner.check_kept_text(raw, folder, entry, name)
             clean = figures_cleaner.clean(raw, entry)
             log.add(f"observations:{entry['id']}", f"clean {name}",
                     "one row per published figure, each value found in its snippet as written", len(raw), len(clean))

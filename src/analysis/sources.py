@@ -27,6 +27,20 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 # the same study (never an edit of a recorded file): lower-case letters and digits after the underscore.
 FIGURE_FILE = re.compile(r"figures(_[a-z][a-z0-9]*)?\.csv")
 CASES_FILE = re.compile(r"cases(_[a-z][a-z0-9]*)?\.csv")
+OUTLET_FILE = re.compile(r"(figures|cases|capture)_[a-z][a-z0-9]*\.(csv|txt)")
+TEXT_SUFFIXES = (".txt", ".md", ".csv")
+
+
+def kept_text_files(file_names, figures_file: str) -> list[str]:
+    """The files holding the text a figures file was read from, where the source kept it: for figures.csv, the
+    source's own captures and transcribed tables (capture.txt, *.md, other .csv, not an outlet's files); for a
+    further outlet's figures_<outlet>.csv, its capture_<outlet>.txt. Empty when no text was kept."""
+    names = [str(n) for n in file_names]
+    if figures_file == "figures.csv":
+        return [n for n in names if n.endswith(TEXT_SUFFIXES) and not OUTLET_FILE.fullmatch(n)
+                and not FIGURE_FILE.fullmatch(n) and not CASES_FILE.fullmatch(n)]
+    capture = "capture_" + figures_file[len("figures_"):-len(".csv")] + ".txt"
+    return [capture] if capture in names else []
 
 
 class ManifestError(ValueError):

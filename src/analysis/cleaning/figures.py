@@ -39,6 +39,19 @@ def figure_files(entry: dict) -> list[str]:
     return listed_files(entry, sources.FIGURE_FILE)
 
 
+def check_kept_text(raw: pd.DataFrame, folder: Path, entry: dict, name: str) -> None:
+    """Where the source kept the text it read (sources.kept_text_files), every snippet of the figures file is in
+    it, verbatim (case, spaces, dashes and quotes aside): the value is then found in its own raw file too."""
+    kept = sources.kept_text_files([item["path"] for item in entry["files"]], name)
+    if not kept:
+        return
+    text = snippets.normalise(" ".join((Path(folder) / k).read_text(encoding="utf-8", errors="replace") for k in kept))
+    for row in raw.itertuples():
+        if snippets.normalise(row.snippet) not in text:
+            raise cell_error(row, "snippet", ValueError(f"not in the text kept beside it ({', '.join(kept)}): copy "
+                                                        f"the snippet verbatim from the page"))
+
+
 def check_snippets(raw: pd.DataFrame) -> None:
     """Every value_as_published is in its own snippet as written (analysis.snippets); the first that is
     not raises with its file, line and the numbers the snippet does hold."""
