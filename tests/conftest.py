@@ -1,39 +1,49 @@
-"""Shared fixtures: the processed tables, loaded once per test session; a copy of the raw layer to build in."""
+"""Shared fixtures: the processed tables, loaded once per test session; a copy of the project's data to build in."""
 import shutil
 
 import pytest
 
 import analysis
-from analysis import sources
+from analysis import paths, sources
+
+# The project's own tables, whatever a module-scoped `module_project` has patched paths to when a session
+# fixture is first used (paths are read at call time).
+PROCESSED_DIR = paths.PROCESSED_DIR
+
+
+def _load(name):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(paths, "PROCESSED_DIR", PROCESSED_DIR)
+        return analysis.load(name)
 
 
 @pytest.fixture(scope="session")
 def obs():
-    return analysis.load("observations")
+    return _load("observations")
 
 
 @pytest.fixture(scope="session")
 def wf():
-    return analysis.load("workforce")
+    return _load("workforce")
 
 
 @pytest.fixture(scope="session")
 def fr():
-    return analysis.load("force_rates")
+    return _load("force_rates")
 
 
 def _point_paths_at_a_copy(tmp_path, monkeypatch):
-    from analysis import build, paths
+    """data/raw copied to tmp_path; every path the CLI and the build use points there (patched in one place,
+    analysis.paths)."""
     raw = tmp_path / "data" / "raw"
     shutil.copytree(paths.RAW_DIR, raw)
     processed = tmp_path / "data" / "processed"
     processed.mkdir()
-    monkeypatch.setattr(paths, "RAW_DIR", raw)
-    monkeypatch.setattr(paths, "SOURCES_YML", raw / "sources.yml")
-    monkeypatch.setattr(paths, "PROCESSED_DIR", processed)
-    monkeypatch.setattr(build, "RAW_DIR", raw)
-    monkeypatch.setattr(build, "SOURCES_YML", raw / "sources.yml")
-    sources._read_manifest.cache_clear()
+    for name, value in (("DATA_DIR", tmp_path / "data"), ("RAW_DIR", raw), ("SOURCES_YML", raw / "sources.yml"),
+                        ("PROCESSED_DIR", processed), ("LOCK_FILE", tmp_path / ".analysis.lock"),
+                        ("ADD_FOI_DIR", tmp_path / "data" / ".add-foi")):
+        monkeypatch.setattr(paths, name, value)
+    sources.refresh()
 
 
 @pytest.fixture
@@ -41,7 +51,7 @@ def project(tmp_path, monkeypatch):
     """data/raw copied to tmp_path; every path the CLI and the build use points there."""
     _point_paths_at_a_copy(tmp_path, monkeypatch)
     yield tmp_path
-    sources._read_manifest.cache_clear()
+    sources.refresh()
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +61,7 @@ def module_project(tmp_path_factory):
     with pytest.MonkeyPatch.context() as monkeypatch:
         _point_paths_at_a_copy(tmp_path, monkeypatch)
         yield tmp_path
-    sources._read_manifest.cache_clear()
+    sources.refresh()
 
 
 SYNTHETIC = __import__("pathlib").Path(__file__).parent / "synthetic"

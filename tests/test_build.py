@@ -1,10 +1,10 @@
 """data/processed/ is exactly what data/raw/ builds to (a rebuild changes no committed file)."""
-from analysis.build import build
 from analysis.paths import PROCESSED_DIR
+from analysis.pipeline import rebuild
 
 
 def test_rebuild_from_raw_is_byte_identical_to_committed(tmp_path):
-    build(out_dir=tmp_path)
+    rebuild(out_dir=tmp_path)
     built = sorted(p.name for p in tmp_path.iterdir())
     committed = sorted(p.name for p in PROCESSED_DIR.iterdir() if p.is_file())
     assert built == committed

@@ -27,18 +27,23 @@ def test_force_charts_are_deterministic(fr, tmp_path, maker):
     assert _bytes(maker(sub), tmp_path / "a", "x") == _bytes(maker(sub), tmp_path / "b", "x")
 
 
-def test_funnel_title_names_every_force_outside_the_95_limits(fr):
+def test_funnel_titles_and_captions_name_only_forces_outside_the_widened_limits(fr):
+    # Changed deliberately (issue 8): flags come from limits widened for over-dispersion, and the headline is
+    # one sentence; the caption lists every flagged force and names no force inside the widened limits.
     for source_id, which in ((rates.PA2014, "official"), (rates.BBC_SDU, "official"), (rates.BBC_SDU, "study's own")):
         sub = _study(fr, source_id, which)
         fig = charts.funnel_plot(sub)
-        ax = fig.axes[0]
-        title = (ax.get_title(loc="left") + ax.get_title()).replace("\n", " ")
+        title, caption = fig._frame_title, charts.funnel_caption(sub)
         figures.close(fig)
         outside = rates.funnel_outliers(sub, "95")
+        inside = sub[(sub["funnel_position_adjusted"] == "inside_95")]
         for name in outside["short_name"]:
-            assert name in title
-        inside = (sub["funnel_position"] == "inside_95").sum()
-        assert f"other {inside} forces" in title or (outside.empty and "All" in title)
+            assert name in caption
+        named = caption.split("widened for over-dispersion,")[-1]
+        for name in inside["short_name"]:
+            assert f"{name} above" not in named and f"{name} below" not in named
+            assert f"{name} (high)" not in title and f"{name} (low)" not in title
+        assert f"other {len(inside)} forces" in caption or (outside.empty and "all" in caption)
 
 
 def test_funnel_labels_every_outlier(fr):
@@ -50,17 +55,19 @@ def test_funnel_labels_every_outlier(fr):
 
 
 def test_dot_plot_prints_every_raw_count(fr):
+    # Changed deliberately (issue 8): the count is printed in each row's name, "Kent (3)", not in a column.
     sub = _study(fr, rates.BBC_SDU)
     fig = charts.ranked_dot_plot(sub, what="people with a case to answer")
-    texts = [t.get_text() for t in fig.axes[0].texts]
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     figures.close(fig)
-    assert len([t for t in texts if t.startswith("n = ")]) == sub["rate_per_1000"].notna().sum()
+    rated = sub[sub["rate_per_1000"].notna()]
+    assert sorted(rows) == sorted(f"{s} ({c:.0f})" for s, c in zip(rated["short_name"], rated["count"]))
 
 
 def test_outcome_chart_has_one_bar_per_base(obs):
     shares = outcomes_compare.outcome_shares(obs)
     fig = charts.outcome_shares_chart(shares, outcomes_compare.proceedings_context(obs))
-    labels = [t.get_text().split("\n")[0] for t in fig.axes[0].get_yticklabels()]
+    labels = [t.get_text().split(" (base ")[0] for t in fig.axes[0].get_yticklabels()]
     figures.close(fig)
     assert labels == list(dict.fromkeys(shares.loc[shares["shown"], "bar"]))
 

@@ -23,7 +23,7 @@ def _raw(tmp_path, **overrides):
         writer = csv.DictWriter(fh, fieldnames=cleaner.RAW_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerow(row)
-    return cleaner.load_raw(path)
+    return cleaner.read_file(path)
 
 
 def test_a_row_is_recoded_and_keeps_its_raw_words(tmp_path):
@@ -85,7 +85,7 @@ def test_wrong_header_is_refused(tmp_path):
     path = tmp_path / "synthetic_bad_header.csv"
     path.write_text("force,value\nGMP,1\n")
     with pytest.raises(RawDataError, match="expected"):
-        cleaner.load_raw(path)
+        cleaner.read_file(path)
 
 
 @pytest.mark.parametrize("text, expected", [("police officers", "officers"), ("Civilian staff", "staff"),

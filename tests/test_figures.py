@@ -15,7 +15,7 @@ def test_saving_twice_gives_identical_bytes(tmp_path):
     source_id = sources.manifest()[0]["id"]
     first = figures.save(_figure(), "demo", [source_id], out_dir=tmp_path / "1")
     second = figures.save(_figure(), "demo", [source_id], out_dir=tmp_path / "2")
-    assert [p.suffix for p in first] == [".png", ".svg"]
+    assert [p.suffix for p in first] == [".png", ".svg", ".pdf"]  # PDF added deliberately (issue 8)
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
 

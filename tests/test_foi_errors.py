@@ -170,8 +170,9 @@ def test_several_sheets_need_a_sheet_name(tmp_path):
 
 
 def test_row_and_column_caps(tmp_path, monkeypatch):
-    monkeypatch.setattr(foi, "MAX_ROWS", 5)
-    monkeypatch.setattr(foi, "MAX_COLS", 3)
+    from analysis.readers import grid  # the caps are read there at call time
+    monkeypatch.setattr(grid, "MAX_ROWS", 5)
+    monkeypatch.setattr(grid, "MAX_COLS", 3)
     tall = write_csv(tmp_path / "synthetic_tall.csv", [YEARS[:2]] + [[f"r{i}", "1"] for i in range(6)])
     with pytest.raises(foi.TooLargeError, match=r"synthetic_tall.csv: cell line 6, column 1 .*5 rows x 3"):
         foi.read_foi_table(tall, force="Kent")
@@ -181,7 +182,7 @@ def test_row_and_column_caps(tmp_path, monkeypatch):
     wide_ods = write_ods(tmp_path / "synthetic_wide.ods", GOOD)
     with pytest.raises(foi.TooLargeError, match=r"synthetic_wide.ods: cell Sheet1!D2"):
         foi.read_foi_table(wide_ods, force="Kent")
-    monkeypatch.setattr(foi, "MAX_BYTES", 10)
+    monkeypatch.setattr(grid, "MAX_BYTES", 10)
     with pytest.raises(foi.TooLargeError, match="synthetic_wide.xlsx.*bytes"):
         foi.read_foi_table(wide, force="Kent")
 

@@ -315,3 +315,68 @@ def test_sources_yml_foi_entries_are_valid():
                 checks += 1
                 assert spec.get("role") == "check", entry["id"]
     assert checks == 9
+
+
+# --- real layouts: the period in a title line, totals under any common wording ---------------------------
+@pytest.mark.parametrize("title, label, start, end", [
+    ("Officers investigated for misuse of social media, 1 April 2019 to 31 March 2021",
+     "1 April 2019 to 31 March 2021", "2019-04-01", "2021-03-31"),
+    ("Period: 2019/20", "2019/20", "2019-04-01", "2020-03-31"),
+    ("Social media misconduct cases in 2020", "2020", "2020-01-01", "2020-12-31"),
+    ("Disciplinary outcomes between January 2018 and June 2020", "between January 2018 and June 2020",
+     "2018-01-01", "2020-06-30"),
+    ("Data covering the financial year 2021/22", "2021/22", "2021-04-01", "2022-03-31"),
+])
+def test_a_period_stated_only_in_a_title_line(tmp_path, title, label, start, end):
+    path = write_xlsx(tmp_path / "synthetic_title_period.xlsx", [
+        ["Kent Police FOI 123/24 (synthetic)"], [title], [None, "Officers", "Staff"],
+        ["Dismissed", 1, 0], ["Written warning", 2, "*"]])
+    frame = foi.read_foi_table(path, force="Kent")
+    assert set(frame["period_label"]) == {label}
+    assert set(zip(frame["period_start"], frame["period_end"])) == {(start, end)}
+    assert frame.set_index("category")["value"].dropna().to_dict() == {
+        "Dismissed | Officers": 1.0, "Dismissed | Staff": 0.0, "Written warning | Officers": 2.0}
+    reasons = frame.attrs["excluded"].set_index("source_locator")["reason"]
+    assert reasons["Sheet1!A2"] == f"title row above the table (states the period {label!r})"
+    assert reasons["Sheet1!A1"] == "title row above the table"
+
+
+def test_period_overrides_a_title_and_two_title_periods_are_refused(tmp_path):
+    rows = [["Replies for 2019 (synthetic)"], [None, "Officers"], ["Dismissed", 1]]
+    path = write_csv(tmp_path / "synthetic_override.csv", rows)
+    assert foi.read_foi_table(path, force="Kent")["period_label"].tolist() == ["2019"]
+    assert foi.read_foi_table(path, force="Kent", period="2018/19")["period_label"].tolist() == ["2018/19"]
+    two = write_csv(tmp_path / "synthetic_two_periods.csv",
+                    [["Cases in 2019"], ["Outcomes for 2020"], [None, "Officers"], ["Dismissed", 1]])
+    with pytest.raises(foi.AmbiguousLayoutError, match=r"synthetic_two_periods.csv: the title lines state more than "
+                                                        r"one period .*line 1, column 1: '2019'.*period="):
+        foi.read_foi_table(two, force="Kent")
+
+
+def test_a_reference_number_in_a_title_is_not_a_period(tmp_path):
+    path = write_csv(tmp_path / "synthetic_reference.csv",
+                     [["FOI 2019-0456 (synthetic)"], [None, "Officers"], ["Dismissed", 1]])
+    with pytest.raises(foi.NoPeriodError, match="no title line above the table states one"):
+        foi.read_foi_table(path, force="Kent")
+
+
+@pytest.mark.parametrize("total", ["Overall total", "All ranks", "Grand total", "Total", "Totals", "TOTAL officers",
+                                   "Overall", "All grades"])
+def test_total_rows_under_common_wording_are_checked_and_left_out(tmp_path, total):
+    path = write_csv(tmp_path / "synthetic_totals.csv", [
+        ["Rank", "2019", "2020"], ["Constable", "3", "1"], ["Sergeant", "1", "0"], [total, "4", "1"]])
+    frame = foi.read_foi_table(path, force="Kent")
+    assert set(frame["category"]) == {"Constable", "Sergeant"}
+    ex = frame.attrs["excluded"]
+    assert ex.loc[ex["kind"] == "total", "reason"].str.startswith("total; equals the sum").sum() == 2
+    wrong = write_csv(tmp_path / "synthetic_totals_wrong.csv", [
+        ["Rank", "2019", "2020"], ["Constable", "3", "1"], ["Sergeant", "1", "0"], [total, "5", "1"]])
+    with pytest.raises(foi.TotalMismatchError, match=r"line 4, column 2 gives the total 5 .* add up to 4"):
+        foi.read_foi_table(wrong, force="Kent")
+
+
+def test_a_total_column_under_other_wording(tmp_path):
+    path = write_xlsx(tmp_path / "synthetic_total_column.xlsx", [
+        [None, "Officers", "Staff", "All ranks"], ["2019", 2, 1, 3], ["2020", 0, 4, 4]])
+    frame = foi.read_foi_table(path, force="Kent")
+    assert set(frame["category"]) == {"Officers", "Staff"} and len(frame) == 4

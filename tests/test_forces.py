@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import csv
-import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 
 from analysis import forces
 from analysis.forces import UnknownForceError, canonical_area, canonical_force
-from analysis.paths import PROJ_ROOT
+from analysis.paths import RAW_DIR
 
-SHARED = PROJ_ROOT.parent / "shared"
-SOURCES = SHARED / "sources"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Every force spelling in the research folder's CSVs and captures, copied with provenance (fixtures/README.md).
+SPELLINGS_FILE = FIXTURES / "research_force_spellings.csv"
+# Byte-identical to the research folder's official_stats/workforce_by_worker_type.csv.
+HOME_OFFICE_SUMS = RAW_DIR / "homeoffice_workforce_2007-2022_2022-07" / "workforce_by_worker_type.csv"
 
 # Real spellings (sources, Home Office tables, press, FOI logs) and the force each must give.
 KNOWN_SPELLINGS = {
@@ -109,7 +112,30 @@ KNOWN_SPELLINGS = {
     "Wiltshire": "Wiltshire Police",
 }
 
-# Cells in the shared sources that name more than one force; the cleaner must split them first.
+# The Welsh forces' official Welsh names (bilingual letterheads, logos and Welsh-language disclosure pages), and
+# where each is seen: Dyfed-Powys's own Welsh disclosure log (dyfed-powys.police.uk/cy-GB/foi-ai/heddlu-dyfed-powys/)
+# and the Herald.Wales headline "Heddlu Dyfed-Powys Police apologise over Freedom of Information failures";
+# North Wales Police's Welsh FOI review procedure ("Heddlu Gogledd Cymru", whatdotheyknow.com); South Wales Police
+# and Gwent Police ("Heddlu De Cymru", "Gwent Police / Heddlu Gwent" on the logo), en.wikipedia.org.
+WELSH_NAMES = {
+    "Heddlu Dyfed-Powys": "Dyfed-Powys Police",
+    "Heddlu Dyfed–Powys": "Dyfed-Powys Police",
+    "Heddlu Dyfed-Powys Police": "Dyfed-Powys Police",
+    "Heddlu Gogledd Cymru": "North Wales Police",
+    "Heddlu De Cymru": "South Wales Police",
+    "Heddlu Gwent": "Gwent Police",
+    "Gwent Police / Heddlu Gwent": "Gwent Police",
+}
+
+
+def test_welsh_names_resolve_to_the_welsh_forces():
+    assert {name: canonical_force(name) for name in WELSH_NAMES} == WELSH_NAMES
+    assert {forces.force_code(name)[:3] for name in WELSH_NAMES} == {"W15"}
+    with pytest.raises(UnknownForceError):
+        canonical_force("Heddlu")  # the word for police alone names no force
+
+
+# Cells in the research folder's sources that name more than one force; the cleaner must split them first.
 MULTI_FORCE_CELLS = {"West Mercia Police (also South Yorkshire Police 'NIL')"}
 
 # Columns that hold a single force, or (pa_foi, workforce) a force or an aggregate area.
@@ -117,20 +143,13 @@ FORCE_COLUMNS = ("force", "force_as_written", "force_name_as_written")
 
 
 def _shared_spellings() -> set[str]:
-    """Every value of a force column in every CSV under shared/sources and shared/seeds, plus the
-    `force:` headers of the FOI raw texts (split on ';', the trailing '(...)' remark dropped)."""
-    assert SOURCES.is_dir(), f"shared sources missing at {SOURCES}: these tests need them"
-    found: set[str] = set()
-    for path in sorted([*SOURCES.rglob("*.csv"), *(SHARED / "seeds").rglob("*.csv")]):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        for column in set(FORCE_COLUMNS) & set(frame.columns):
-            found |= set(frame[column])
-    for path in sorted(SOURCES.rglob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("force:"):
-                for part in line.removeprefix("force:").split(";"):
-                    found.add(re.sub(r"\s*\(.*\)\s*$", "", part).strip())
-    return found - MULTI_FORCE_CELLS - {""}
+    """Every value of a force column in every CSV of the research folder's sources and seeds, plus the
+    `force:` headers of the FOI raw texts (split on ';', the trailing '(...)' remark dropped), as copied
+    into tests/fixtures/research_force_spellings.csv (one row per spelling and research file)."""
+    frame = pd.read_csv(SPELLINGS_FILE, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["spelling", "research_file", "where", "url"]
+    assert frame["url"].str.match(r"https?://").all(), "every copied spelling keeps its public url"
+    return set(frame["spelling"]) - MULTI_FORCE_CELLS - {""}
 
 
 @pytest.fixture
@@ -169,7 +188,7 @@ def test_multi_force_cells_are_refused_not_guessed():
 
 
 def test_codes_match_the_home_office_file():
-    ho = pd.read_csv(SOURCES / "official_stats" / "workforce_by_worker_type.csv", dtype=str)
+    ho = pd.read_csv(HOME_OFFICE_SUMS, dtype=str)
     pairs = ho[["force_code", "force_name_as_written"]].drop_duplicates()
     assert len(pairs) == 43
     mismatched = {name: (code, forces.force_code(name)) for code, name in pairs.itertuples(index=False)

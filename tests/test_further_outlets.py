@@ -29,8 +29,8 @@ def _pa_status(obs):
 
 
 def test_a_further_outlet_moves_a_force_from_missing_to_present_in_its_study(project):
-    from analysis.build import build
-    build(out_dir=project / "data" / "processed")
+    from analysis.pipeline import rebuild
+    rebuild(out_dir=project / "data" / "processed")
     before = _processed(project, "observations")
     assert _pa_status(before)["status"] == "no figure found"
 

@@ -6,7 +6,7 @@ import pytest
 
 from analysis.paths import DATA_DIR, PROCESSED_DIR
 
-# Names of officers that appear in the articles the project started from (../shared/seeds): they must
+# Names of officers that appear in the articles the project started from (the research folder's seeds): they must
 # never reach a dataset. Extend this list when a new source names someone.
 NAMES_SEEN_IN_SOURCES = ["Hannam", "Tuffrey", "Adderley"]
 # A title followed by a capitalised first and last name ("PC Jane Smith", "Sergeant John Smith").

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,9 +21,8 @@ from analysis.outcomes import (
     severity,
     split_outcomes,
 )
-from analysis.paths import PROJ_ROOT
-
-SOURCES = PROJ_ROOT.parent / "shared" / "sources"
+# The research folder's pa_foi/figures.csv, copied byte for byte (tests/fixtures/README.md).
+PA_FOI_FIGURES = Path(__file__).resolve().parent / "fixtures" / "research_pa_foi_figures.csv"
 
 # Real single-category wordings as written in the sources (FOI replies, press snippets, official statistics,
 # seeds) or in common force use, with the category each must give. These expectations are judgements.
@@ -256,10 +256,8 @@ def test_vocabulary_names_resolve_to_themselves():
 
 
 def test_pa_foi_outcome_measures_resolve():
-    """Every outcome-coded measure in the PA/press figures resolves (skipped outside the shared tree)."""
-    path = SOURCES / "pa_foi" / "figures.csv"
-    if not path.exists():
-        pytest.skip("shared sources not present")
+    """Every outcome-coded measure in the PA/press figures resolves."""
+    path = PA_FOI_FIGURES
     measures = {row["measure"] for row in csv.DictReader(path.open(encoding="utf-8"))}
     outcome_measures = {
         "cleared", "complaints_dismissed_not_upheld", "dismissed", "dismissed_at_least",
@@ -403,3 +401,66 @@ def test_join_split_round_trip(categories):
     joined = join_outcomes(categories)
     assert split_outcomes(joined) == tuple(sorted(categories, key=severity))
     assert join_outcomes(split_outcomes(joined)) == joined
+
+
+# --- the conduct regulations' own terms, 2004 to 2020, and replies' compound wording -------------------------
+# Police (Conduct) Regulations 2004 reg 35 (legislation.gov.uk/uksi/2004/645/regulation/35): dismissal from the
+# force, requirement to resign, reduction in rank, fine, suspension (special constables), reprimand, caution.
+# 2008/2012: management advice, written warning, final written warning (and its extension), dismissal with or
+# without notice. 2020 reg 42: referral to the reflective practice review process, written warning, final written
+# warning, reduction in rank, dismissal without notice; unsatisfactory performance procedures.
+REGULATION_TERMS = {
+    "dismissal from the force": "dismissed",
+    "requirement to resign": "dismissed",
+    "requirement to resign from the force as an alternative to dismissal": "dismissed",
+    "reduction in rank": "other_sanction",
+    "fine": "other_sanction",
+    "suspension from all or from operational duties": "other_sanction",
+    "reprimand": "other_sanction",
+    "caution": "other_sanction",
+    "words of advice": "management_action+management_advice",
+    "management advice": "management_advice",
+    "written warning": "written_warning",
+    "final written warning": "final_written_warning",
+    "extension of final written warning": "final_written_warning",
+    "dismissal with notice": "dismissed",
+    "dismissed with notice": "dismissed",
+    "dismissal without notice": "dismissed",
+    "referred to the reflective practice review process": "reflective_practice",
+    "reflective practice review process": "reflective_practice",
+    "unsatisfactory performance procedures": "other_sanction",
+    "referred to unsatisfactory performance procedures": "other_sanction",
+    "resigned before hearing": "resigned_or_retired",
+}
+# Wording as replies and tables in the research folder write it (labels, back-references, compounds). Compound
+# wording no published page was found to use ("resigned; case to answer found", "no further action (NFA)") was
+# taken out of the recode table at the issue-10 merge: every recode row cites where it was seen.
+REPLY_WORDING = {
+    "Outcome: Final written warning": "final_written_warning",  # force_foi/tidy.csv (Northumbria 593/20)
+    "Outcome: final Written Warning": "final_written_warning",
+    "Outcome: Management advice": "management_advice",
+    "Outcome: Reflective practice requires improvement": "reflective_practice",  # Avon and Somerset 221/21
+    "Outcome: Written warning": "written_warning",
+    "Of these, dismissed or required to resign": "dismissed",  # force_foi/tidy.csv (retiredandangry)
+    "another fined": "other_sanction",  # pa_foi (PA 2011)
+    "resigned prior to the hearing": "resigned_or_retired",
+}
+
+
+@pytest.mark.parametrize("text, expected", sorted({**REGULATION_TERMS, **REPLY_WORDING}.items()))
+def test_regulation_terms_and_reply_wording(text, expected):
+    assert join_outcomes(categorise_outcomes(text)) == join_outcomes(expected.split("+"))
+
+
+def test_a_resignation_with_an_outcome_keeps_both():
+    """Separated by ';' like ',' and '/': a resignation beside a hearing's finding names two categories."""
+    assert categorise_outcomes("retired; would have been dismissed") == ("would_have_been_dismissed",
+                                                                         "resigned_or_retired")
+    with pytest.raises(CombinedOutcomeError):
+        categorise_outcome("resigned; final written warning")
+
+
+def test_a_finding_alone_is_not_an_outcome():
+    for text in ("case to answer found", "gross misconduct found", "disciplinary action"):
+        with pytest.raises(UnknownOutcomeError):
+            categorise_outcome(text)

@@ -86,7 +86,7 @@ def test_every_raw_value_appears_in_its_own_snippet_as_written():
 
 
 def test_a_synthetic_mistyped_row_is_caught_naming_file_line_and_what_the_snippet_holds():
-    raw = cleaner.load_raw(SYNTHETIC / "figures_syntheticmistyped.csv")
+    raw = cleaner.read_file(SYNTHETIC / "figures_syntheticmistyped.csv")
     with pytest.raises(RawDataError) as err:
         cleaner.check_snippets(raw)
     message = str(err.value)
@@ -96,7 +96,7 @@ def test_a_synthetic_mistyped_row_is_caught_naming_file_line_and_what_the_snippe
 
 
 def test_a_qualifier_the_snippet_does_not_have_is_caught():
-    raw = cleaner.load_raw(SYNTHETIC / "figures_syntheticqualifier.csv")
+    raw = cleaner.read_file(SYNTHETIC / "figures_syntheticqualifier.csv")
     with pytest.raises(RawDataError, match="'around 18' is not in its snippet"):
         cleaner.check_snippets(raw)
 
@@ -108,7 +108,7 @@ def test_the_build_runs_the_check_on_every_figures_file(project):
     import yaml
 
     from analysis import paths
-    from analysis.build import build
+    from analysis.pipeline import rebuild
     pa = "pa_socialmedia_2009-2014_2014-08"
     target = paths.RAW_DIR / pa / "figures_syntheticmistyped.csv"
     shutil.copyfile(SYNTHETIC / target.name, target)
@@ -117,7 +117,7 @@ def test_the_build_runs_the_check_on_every_figures_file(project):
     paths.SOURCES_YML.write_text(yaml.safe_dump(entries, sort_keys=False), encoding="utf-8")
     sources._read_manifest.cache_clear()
     with pytest.raises(RawDataError, match="figures_syntheticmistyped.csv line 3, column value_as_published: '81'"):
-        build(out_dir=paths.PROCESSED_DIR)
+        rebuild(out_dir=paths.PROCESSED_DIR)
 
 
 def test_kept_text_files_pair_each_figures_file_with_its_own_text():
@@ -134,7 +134,7 @@ def test_every_snippet_is_in_the_text_its_source_kept():
     checked = 0
     for entry in sources.manifest():
         for name in cleaner.figure_files(entry):
-            raw = cleaner.load_raw(RAW_DIR / entry["id"] / name)
+            raw = cleaner.read_file(RAW_DIR / entry["id"] / name)
             cleaner.check_kept_text(raw, RAW_DIR / entry["id"], entry, name)
             if sources.kept_text_files([i["path"] for i in entry["files"]], name):
                 checked += len(raw)

@@ -128,3 +128,79 @@ def test_funnel_position_codes():
     assert list(codes) == ["inside_95", "beyond_998_above", "beyond_998_below"]
     assert set(stats.FUNNEL_POSITIONS) == {"inside_95", "between_95_998_above", "between_95_998_below",
                                            "beyond_998_above", "beyond_998_below"}
+
+
+# --- over-dispersion (Spiegelhalter 2005), recomputed from first principles ------------------------------
+
+def _quantile_type7(values, p):
+    """The p-quantile by linear interpolation between order statistics (Hyndman and Fan type 7), by hand."""
+    xs = sorted(values)
+    h = (len(xs) - 1) * p
+    lo = int(np.floor(h))
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
+
+
+def _phi_by_hand(counts, denominators):
+    centre = sum(counts) / sum(denominators)
+    z = [2 * (np.sqrt(k) - np.sqrt(centre * d)) for k, d in zip(counts, denominators)]  # sqrt-scale z-scores
+    low, high = _quantile_type7(z, 0.1), _quantile_type7(z, 0.9)
+    zw = [min(max(v, low), high) for v in z]
+    return centre, sum(v * v for v in zw) / len(zw)
+
+
+def test_dispersion_ratio_and_flags_recomputed_from_first_principles(fr):
+    from scipy.stats import norm
+    rated = fr[fr["rate_per_1000"].notna()]
+    groups = list(rated.groupby(["source_id", "denominator_source"]))
+    assert len(groups) == 3
+    for _, group in groups:
+        counts, denoms = list(group["count"]), list(group["denominator"])
+        centre, phi = _phi_by_hand(counts, denoms)
+        assert group["dispersion_ratio"].nunique() == 1
+        assert group["dispersion_ratio"].iloc[0] == pytest.approx(phi, rel=1e-9)
+        for row in group.itertuples():
+            # the flag: the force's square-root z-score, deflated by sqrt(phi), against the normal quantiles,
+            # or the exact Poisson limits where those are wider
+            if phi <= 1:  # no over-dispersion: the exact Poisson flag stands
+                assert row.funnel_position_adjusted == row.funnel_position
+                continue
+            z = 2 * (np.sqrt(row.count) - np.sqrt(centre * row.denominator)) / np.sqrt(phi)
+            exact = stats.funnel_limits([row.denominator], centre).iloc[0]
+            above998 = z > norm.ppf(0.999) and row.rate_per_1000 > exact["upper_998"]
+            below998 = z < -norm.ppf(0.999) and row.rate_per_1000 < exact["lower_998"]
+            above95 = z > norm.ppf(0.975) and row.rate_per_1000 > exact["upper_95"]
+            below95 = z < -norm.ppf(0.975) and row.rate_per_1000 < exact["lower_95"]
+            expected = ("beyond_998_above" if above998 else "beyond_998_below" if below998 else
+                        "between_95_998_above" if above95 else "between_95_998_below" if below95 else "inside_95")
+            assert row.funnel_position_adjusted == expected, row.force
+
+
+def test_pa2014_is_heavily_over_dispersed_and_few_forces_survive_the_adjustment(fr):
+    pa = fr[(fr["source_id"] == "pa_socialmedia_2009-2014_2014-08") & fr["rate_per_1000"].notna()]
+    _, phi = _phi_by_hand(list(pa["count"]), list(pa["denominator"]))
+    assert phi > 5  # forces differ far more than chance allows: recording, not only conduct
+    outside_exact = (pa["funnel_position"] != "inside_95").sum()
+    outside_adjusted = (pa["funnel_position_adjusted"] != "inside_95").sum()
+    assert outside_adjusted < outside_exact / 3
+    only_exact = pa[(pa["funnel_position"] != "inside_95") & (pa["funnel_position_adjusted"] == "inside_95")]
+    assert only_exact["note"].str.contains("not an outlier").all()
+
+
+def test_no_over_dispersion_means_no_widening():
+    rng_free_counts = [20, 40, 80, 160]  # exactly the pooled rate everywhere: phi = 0
+    denoms = [1000, 2000, 4000, 8000]
+    centre = sum(rng_free_counts) / sum(denoms)
+    phi = stats.dispersion_ratio(rng_free_counts, denoms, centre)
+    assert phi == pytest.approx(0)
+    adj = stats.adjusted_limits(denoms, centre, phi)
+    exact = stats.funnel_limits(denoms, centre)
+    np.testing.assert_allclose(adj["upper_998_adjusted"], exact["upper_998"])
+
+
+def test_between_variance_matches_the_dersimonian_laird_formula():
+    counts, denoms = [5, 30, 12, 60, 3], [2000, 5000, 4000, 9000, 2500]
+    centre, phi = _phi_by_hand(counts, denoms)
+    w = [4 * d for d in denoms]
+    expected = max(0.0, (len(w) * phi - (len(w) - 1)) / (sum(w) - sum(x * x for x in w) / sum(w)))
+    assert stats.between_variance(counts, denoms, centre) == pytest.approx(expected)

@@ -1,5 +1,6 @@
 """Tests for analysis.values: real wordings from the captured FOI replies and news copy, error cases,
-and property-based round trips. Inputs quoted here are as published (see /work/shared/sources)."""
+and property-based round trips. Inputs quoted here are as published (the research folder's sources, cited in
+data/raw/sources.yml)."""
 from __future__ import annotations
 
 import math

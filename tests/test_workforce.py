@@ -1,19 +1,21 @@
-"""analysis.workforce: the cleaned workforce table, the open-data-table reader, and denominators."""
+"""analysis.cleaning.workforce (the cleaned workforce table, the open-data-table reader) and
+analysis.workforce (denominators)."""
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis import workforce as wf
+from analysis.cleaning import workforce as cw
 
 
 @pytest.fixture(scope="module")
 def by_type():
-    return wf.clean(wf.load_raw(wf.BY_WORKER_TYPE_FILE))
+    return cw.clean_file(cw.read_file(cw.source_dir() / cw.BY_WORKER_TYPE_NAME))
 
 
 @pytest.fixture(scope="module")
 def table():
-    return wf.workforce_table()
+    return cw.workforce_table()
 
 
 def _territorial(frame):
@@ -21,7 +23,7 @@ def _territorial(frame):
 
 
 def test_load_raw_only_parses_and_locates(by_type):
-    raw = wf.load_raw(wf.BY_WORKER_TYPE_FILE)
+    raw = cw.read_file(cw.source_dir() / cw.BY_WORKER_TYPE_NAME)
     assert raw.loc[0, "source_locator"] == "workforce_by_worker_type.csv line 2"
     assert raw.loc[0, "snapshot_date"] == "2007-03-01"  # as written; clean() maps it to 31 March
     assert raw["source_file"].eq("workforce_by_worker_type.csv").all()
@@ -49,7 +51,7 @@ def test_specials_and_volunteers_fte_is_missing_not_zero(by_type):
 
 
 def test_all_paid_is_the_sum_of_its_four_parts(by_type):
-    parts = by_type[by_type["worker_type"].isin(wf.PAID_PARTS)]
+    parts = by_type[by_type["worker_type"].isin(cw.PAID_PARTS)]
     summed = parts.groupby(["force", "date", "measure"])["value"].sum()
     counted = parts.groupby(["force", "date", "measure"])["value"].count()
     paid = by_type[by_type["worker_type"] == "all_paid"].set_index(["force", "date", "measure"])["value"]
@@ -62,11 +64,11 @@ def test_all_paid_is_the_sum_of_its_four_parts(by_type):
 
 def test_all_worker_types_row_is_not_carried(by_type):
     assert not by_type["raw_worker_type"].str.startswith("ALL").any()
-    assert set(by_type["worker_type"]) == set(wf.WORKER_TYPES)
+    assert set(by_type["worker_type"]) == set(cw.WORKER_TYPES)
 
 
 def test_officer_series_repeats_the_open_data_sums(by_type):
-    series = wf.clean(wf.load_raw(wf.OFFICER_SERIES_FILE))
+    series = cw.clean_file(cw.read_file(cw.source_dir() / cw.OFFICER_SERIES_NAME))
     s1 = series[series["preference"] == 0].set_index(["force", "date", "measure"])["value"]
     officers = by_type[by_type["worker_type"] == "officers"].set_index(["force", "date", "measure"])["value"]
     assert len(s1) == 1376
@@ -147,7 +149,7 @@ def _check_synthetic_sums(frame):
 
 
 def test_read_open_data_table_csv_sums(tmp_path):
-    frame = wf.read_open_data_table(_write_csv(tmp_path, HEADER_2022, SYNTHETIC_ROWS))
+    frame = cw.read_open_data_table(_write_csv(tmp_path, HEADER_2022, SYNTHETIC_ROWS))
     _check_synthetic_sums(frame)
     officers = frame[(frame["worker_type"] == "officers") & (frame["date"] == "2020-03-31")]
     assert officers["source_locator"].iloc[0] == "sum of 3 rows of synthetic_open_data_table.csv lines 2-4"
@@ -155,7 +157,7 @@ def test_read_open_data_table_csv_sums(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
 def test_read_open_data_table_spreadsheet_with_2026_headers(tmp_path, suffix):
-    frame = wf.read_open_data_table(_write_xlsx(tmp_path, HEADER_2026, SYNTHETIC_ROWS, suffix))
+    frame = cw.read_open_data_table(_write_xlsx(tmp_path, HEADER_2026, SYNTHETIC_ROWS, suffix))
     _check_synthetic_sums(frame)
     officers = frame[(frame["worker_type"] == "officers") & (frame["date"] == "2020-03-31")]
     # row 1 is the title line, row 2 the header: the three officer rows are spreadsheet rows 3-5
@@ -165,28 +167,28 @@ def test_read_open_data_table_spreadsheet_with_2026_headers(tmp_path, suffix):
 def test_headers_match_case_and_spacing_insensitively(tmp_path):
     messy = ["  as at 31  march", "GEO CODE", "force_name", "Region", "Sex", "Rank", "worker  type",
              "Total Headcount ", "total (fte)"]
-    _check_synthetic_sums(wf.read_open_data_table(_write_csv(tmp_path, messy, SYNTHETIC_ROWS)))
+    _check_synthetic_sums(cw.read_open_data_table(_write_csv(tmp_path, messy, SYNTHETIC_ROWS)))
 
 
 def test_unknown_worker_type_names_file_row_and_text(tmp_path):
     rows = SYNTHETIC_ROWS + [[2020, "E23000032", "Kent", "South East", "Male", "Warden", "Traffic Warden", 1, 1]]
     path = _write_csv(tmp_path, HEADER_2022, rows)
     with pytest.raises(ValueError, match=r"synthetic_open_data_table\.csv line 11.*'Traffic Warden'"):
-        wf.read_open_data_table(path)
+        cw.read_open_data_table(path)
 
 
 def test_unknown_force_names_file_row_and_text(tmp_path):
     rows = [[2020, "", "Police Scotland", "", "Male", "Constable", "Police Officer", 1, 1]]
     path = _write_xlsx(tmp_path, HEADER_2022, rows)
     with pytest.raises(ValueError, match=r"synthetic_open_data_table\.xlsx sheet Data row 3.*Police Scotland"):
-        wf.read_open_data_table(path)
+        cw.read_open_data_table(path)
 
 
 def test_missing_columns_are_reported(tmp_path):
     path = _write_csv(tmp_path, ["Year", "Force", "Worker", "Headcount", "FTE", "a", "b", "c", "d"],
                       SYNTHETIC_ROWS)
     with pytest.raises(ValueError, match="no header row"):
-        wf.read_open_data_table(path)
+        cw.read_open_data_table(path)
 
 
 # ---------------------------------------------------------------- denominators
@@ -197,7 +199,7 @@ def test_denominator_matches_population(table):
     assert "police officers, headcount" in text
     everyone, text = wf.denominator(table, "Kent Police", "2014-03-31", "all_personnel")
     paid = table[(table["force"] == "Kent Police") & (table["date"] == "2014-03-31")
-                 & table["worker_type"].isin(wf.PAID_PARTS) & (table["measure"] == "headcount")]
+                 & table["worker_type"].isin(cw.PAID_PARTS) & (table["measure"] == "headcount")]
     assert everyone == paid["value"].sum() > officers
     staff, _ = wf.denominator(table, "Kent", "2014-03-31", "staff")
     assert staff + officers == everyone

@@ -1,9 +1,12 @@
 """Adding to data/raw safely: new sources, and a further outlet's files for a study already in the data.
 
 Nothing is written until every file to be added has been read and checked (header, every value in its own
-snippet, every force, outcome and population recoded, schema); then files are copied, sources.yml is appended to
-(the rest of it is left byte for byte as it was) and data/processed/ rebuilt. If anything fails, the copies and the
-manifest change are undone. Recorded files are never replaced.
+snippet, every force, outcome and population recoded, schema); then, under the project lock (analysis.locking),
+files are copied (each written whole, tables.atomic_path), sources.yml is changed as it is on disk at that moment
+(the rest of it left byte for byte as it was; replaced in one step) and data/processed/ rebuilt. If anything
+fails, the copies and the manifest change are undone. Recorded files are never replaced. A run killed between
+the copies and the manifest leaves files that sources.yml does not list: every build then names the first one
+(remove the new files by hand, or run the command again after removing them).
 
 A further outlet's report of a study already in the data (the Salisbury Journal carrying the 2014 Press
 Association study's Wiltshire figure) belongs to that study, not to a new source. It goes in as new files beside
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths, schemas, sources
+from . import locking, paths, pipeline, schemas, sources, tables
 from .cleaning import cases as cases_cleaner
 from .cleaning import figures as figures_cleaner
 
@@ -80,42 +83,47 @@ def check_file(path: Path, entry: dict):
     if not path.is_file():
         raise AdditionError(f"{path}: no such file")
     if sources.FIGURE_FILE.fullmatch(path.name):
-        raw = figures_cleaner.load_raw(path)
+        raw = figures_cleaner.read_file(path)
         figures_cleaner.check_snippets(raw)
         kept = sources.kept_text_files([p.name for p in path.parent.iterdir()], path.name)
         figures_cleaner.check_kept_text(raw, path.parent, {"files": [{"path": k} for k in kept]}, path.name)
         return schemas.OBSERVATIONS.validate(figures_cleaner.clean(raw, entry))
     if sources.CASES_FILE.fullmatch(path.name):
-        raw = cases_cleaner.load_raw(path)
-        return schemas.CASES.validate(cases_cleaner.clean(raw, entry["id"]))
+        raw = cases_cleaner.read_file(path)
+        return schemas.CASES.validate(cases_cleaner.clean(raw, entry))
     return None
 
 
-def _commit(copies: list[tuple[Path, Path]], new_manifest_text: str, rebuild: bool) -> None:
-    """Copy files, write the new manifest, re-read it and rebuild; undo everything if any step fails."""
-    manifest_text = paths.SOURCES_YML.read_text(encoding="utf-8")
-    made: list[Path] = []
-    try:
-        for src, dst in copies:
-            if dst.exists():
-                raise AdditionError(f"{dst} exists: recorded files are never replaced")
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dst)
-            made.append(dst)
-        paths.SOURCES_YML.write_text(new_manifest_text, encoding="utf-8")
-        sources._read_manifest.cache_clear()
-        sources.verify_checksums()
-        if rebuild:
-            from .build import build
-            build(out_dir=paths.PROCESSED_DIR)
-    except BaseException:
-        for dst in made:
-            dst.unlink(missing_ok=True)
-            if dst.parent != paths.RAW_DIR and dst.parent.is_dir() and not any(dst.parent.iterdir()):
-                dst.parent.rmdir()
-        paths.SOURCES_YML.write_text(manifest_text, encoding="utf-8")
-        sources._read_manifest.cache_clear()
-        raise
+def _commit(copies: list[tuple[Path, Path]], new_manifest, rebuild: bool) -> None:
+    """Under the project lock: copy files (each written whole, atomically), replace sources.yml in one step with
+    `new_manifest(text)` of the manifest as it is on disk now (never a copy read before the lock), re-read it
+    and rebuild; undo everything if any step fails."""
+    with locking.project_lock():
+        sources.refresh()
+        sources.refuse_unfinished_additions()
+        manifest_text = paths.SOURCES_YML.read_text(encoding="utf-8")
+        new_manifest_text = new_manifest(manifest_text)
+        made: list[Path] = []
+        try:
+            for src, dst in copies:
+                if dst.exists():
+                    raise AdditionError(f"{dst} exists: recorded files are never replaced")
+                with tables.atomic_path(dst) as tmp:
+                    shutil.copyfile(src, tmp)
+                made.append(dst)
+            tables.write_text(paths.SOURCES_YML, new_manifest_text)
+            sources.refresh()
+            sources.verify_checksums()
+            if rebuild:
+                pipeline.rebuild()
+        except BaseException:
+            for dst in made:
+                dst.unlink(missing_ok=True)
+                if dst.parent != paths.RAW_DIR and dst.parent.is_dir() and not any(dst.parent.iterdir()):
+                    dst.parent.rmdir()
+            tables.write_text(paths.SOURCES_YML, manifest_text)
+            sources.refresh()
+            raise
 
 
 # --- a further outlet's files for a study already in the data --------------------------------------------------
@@ -160,8 +168,7 @@ def add_outlet_file(source_id: str, path, *, outlet: str | None = None, url: str
     path = Path(path)
     item = _outlet_item(source_id, path, outlet, url, sha256)
     target = paths.RAW_DIR / source_id / path.name
-    text = insert_file_item(paths.SOURCES_YML.read_text(encoding="utf-8"), source_id, item)
-    _commit([(path, target)], text, rebuild)
+    _commit([(path, target)], lambda text: insert_file_item(text, source_id, item), rebuild)
     return target
 
 
@@ -174,8 +181,7 @@ def add_from_list(listing, raw_dir, *, rebuild: bool = True) -> list[Path]:
         items = next(iter(items.values())) or []
     if not isinstance(items, list):
         raise AdditionError(f"{listing}: expected a YAML list of source_id/path/sha256/outlet/url items")
-    text = paths.SOURCES_YML.read_text(encoding="utf-8")
-    copies, seen = [], set()
+    items_to_insert, copies, seen = [], [], set()
     for n, item in enumerate(items, start=1):
         missing = [k for k in ("source_id", "path", "sha256") if not (isinstance(item, dict) and item.get(k))]
         if missing:
@@ -188,10 +194,16 @@ def add_from_list(listing, raw_dir, *, rebuild: bool = True) -> list[Path]:
             entry_item = _outlet_item(item["source_id"], path, item.get("outlet"), item.get("url"), item["sha256"])
         except ValueError as exc:
             raise type(exc)(f"{listing}: item {n}: {exc}") from None
-        text = insert_file_item(text, item["source_id"], entry_item)
+        items_to_insert.append((item["source_id"], entry_item))
         copies.append((path, paths.RAW_DIR / item["source_id"] / item["path"]))
+
+    def with_items(text: str) -> str:
+        for source_id, entry_item in items_to_insert:
+            text = insert_file_item(text, source_id, entry_item)
+        return text
+
     if copies:
-        _commit(copies, text, rebuild)
+        _commit(copies, with_items, rebuild)
     return [dst for _, dst in copies]
 
 
@@ -246,7 +258,6 @@ def add_sources(entries_path, raw_dir, *, rebuild: bool = True) -> list[str]:
         ids.append(source_id)
     if not ids:
         return []
-    text = paths.SOURCES_YML.read_text(encoding="utf-8")
     block = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=110)
-    _commit(copies, text + ("" if text.endswith("\n") else "\n") + block, rebuild)
+    _commit(copies, lambda text: text + ("" if not text or text.endswith("\n") else "\n") + block, rebuild)
     return ids

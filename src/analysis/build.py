@@ -1,16 +1,36 @@
-"""Rebuild data/processed/ from data/raw/: checksums, cleaning, validation, build log, datapackage.json."""
+"""Rebuild data/processed/ from data/raw/: checksums, cleaning, validation, build log, datapackage.json.
+
+`build()` runs every family of cleaners (analysis.cleaning: figures, cases, FOI reply tables, workforce) over
+every source in one loop, validates each tidy table, and writes data/processed/ as one unit under the project
+lock: every file is first written to a staging folder beside it, then moved in with one rename each,
+datapackage.json (which records each file's sha256) last. A kill at any moment leaves the old tables, the new
+tables, or (for the milliseconds of the renames) a mix that `analysis.load()` refuses with a clear error,
+because a file's sha256 then differs from the one datapackage.json records.
+
+Tables computed from the tidy tables by the analysis layer above (force_rates, by analysis.rates) are passed in
+as `derive` (the commands pass `rates.derived_tables`), so the build never imports upward and still writes
+everything as one unit.
+"""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
-from . import forces, schemas, sources, tables
+from . import forces, locking, paths, schemas, sources, tables
 from .cleaning import cases as cases_cleaner
 from .cleaning import figures as figures_cleaner
-from .paths import PROCESSED_DIR, RAW_DIR, SOURCES_YML
+from .cleaning import foi_tables as foi_cleaner
+from .cleaning import workforce as workforce_cleaner
 
+# Every family of raw files, in the order their rows and log lines appear for each source.
+FAMILIES = (figures_cleaner, cases_cleaner, foi_cleaner, workforce_cleaner)
+# The order of the tables in data/processed/ and in datapackage.json.
+TABLE_ORDER = ("observations", "cases", "forces", "workforce", "force_rates", "build_log")
 
 
 class BuildLog:
@@ -27,45 +47,22 @@ class BuildLog:
         return schemas.BUILD_LOG.validate(pd.DataFrame(self.rows, columns=list(schemas.BUILD_LOG.columns)))
 
 
-def _clean_sources(log: BuildLog) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .cleaning import foi_tables as foi_cleaner
-
-    observations, cases = [], []
+def clean_all(log: BuildLog, raw_dir: Path | None = None) -> dict[str, list[pd.DataFrame]]:
+    """Every family over every source: {table: [frames]}, each raw part logged with its rows before and after."""
+    frames: dict[str, list[pd.DataFrame]] = {family.TABLE: [] for family in FAMILIES}
     for entry in sources.manifest():
-        if entry["topic"] not in ("social_media", "all_misconduct"):
-            continue
-        folder = RAW_DIR / entry["id"]
-        for name in figures_cleaner.figure_files(entry):  # figures.csv and further outlets' figures_<x>.csv
-            raw = figures_cleaner.load_raw(folder / name)
-            figures_cleaner.check_snippets(raw)
-            figures_cleaner.check_kept_text(raw, folder, entry, name)
-            clean = figures_cleaner.clean(raw, entry)
-            log.add(f"observations:{entry['id']}", f"clean {name}",
-                    "one row per published figure, each value found in its snippet as written", len(raw), len(clean))
-            if len(clean):  # header-only files (capture kept for later work) add no rows
-                observations.append(clean)
-        for name in cases_cleaner.case_files(entry):  # cases.csv and further outlets' cases_<x>.csv
-            raw = cases_cleaner.load_raw(folder / name)
-            clean = cases_cleaner.clean(raw, entry["id"])
-            log.add(f"cases:{entry['id']}", f"clean {name}", "one row per case example", len(raw), len(clean))
-            cases.append(clean)
-        for spec in foi_cleaner.table_specs(entry):  # FOI reply spreadsheets (analysis.foi)
-            read = foi_cleaner.load_raw(entry, spec, RAW_DIR)
-            for kind, n, reason in foi_cleaner.exclusion_summary(read):
-                log.add(f"foi_excluded:{entry['id']}", f"leave out {kind} cells of {spec['path']}", reason, n, 0)
-            if spec.get("role", "data") == "check":  # a re-read of figures.csv values: compared in tests only
-                log.add(f"foi_check:{entry['id']}", f"re-read {spec['path']} (check, not added)",
-                        "compared cell by cell with figures.csv (analysis.foi.reread_real_replies)",
-                        len(read.table), 0)
-                continue
-            clean = foi_cleaner.clean(read, entry, spec)
-            log.add(f"observations:{entry['id']}", f"read {spec['path']}",
-                    "one row per data cell (blank cells kept as missing)", len(read.table), len(clean))
-            observations.append(clean)
-    obs = pd.concat(observations, ignore_index=True) if observations else pd.DataFrame(
-        columns=figures_cleaner.OBSERVATION_COLUMNS)
-    cas = pd.concat(cases, ignore_index=True) if cases else pd.DataFrame(columns=cases_cleaner.CASE_COLUMNS)
-    return obs, cas
+        for family in FAMILIES:
+            for raw in family.load_raw(entry, raw_dir):
+                clean = family.clean(raw, entry)
+                for row in family.log_rows(raw, clean, entry):
+                    log.add(*row)
+                if len(clean):  # header-only files (capture kept for later work) add no rows
+                    frames[family.TABLE].append(clean)
+    return frames
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def _line_number(locator: pd.Series) -> pd.Series:
@@ -80,42 +77,70 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def build(out_dir: Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
-    """Rebuild every processed table; refuses to run if any raw file's checksum has changed."""
-    log = BuildLog()
-    checked = sources.verify_checksums()
-    log.add("sources", "verify sha256 of raw files", f"every file listed in {SOURCES_YML.name}",
-            len(checked), len(checked))
-    obs, cas = _clean_sources(log)
-    obs = schemas.OBSERVATIONS.validate(_sorted(obs))
-    log.add("observations", "validate schema", "schemas.OBSERVATIONS", len(obs), len(obs))
-    cas = schemas.CASES.validate(_sorted(cas))
-    log.add("cases", "validate schema", "schemas.CASES", len(cas), len(cas))
-    reg = schemas.FORCES.validate(forces.registry())
-    log.add("forces", "write registry", "src/analysis/recode/forces.csv", len(reg), len(reg))
-    outputs = {"observations": obs, "cases": cas, "forces": reg}
-    for extra in _extra_tables(log, obs):
-        outputs.update(extra)
-    outputs["build_log"] = log.frame()
-    for name, frame in outputs.items():
-        tables.write_csv(frame, out_dir / f"{name}.csv")
-    write_datapackage(outputs, out_dir)
+Derive = Callable[[dict, "BuildLog"], dict]
+
+
+def build(out_dir: Path | None = None, *, derive: Derive | None = None) -> dict[str, pd.DataFrame]:
+    """Rebuild every processed table; refuses to run if any raw file's checksum has changed.
+
+    `derive(outputs, log)` returns further tables computed from the tidy ones ({name: frame}); the project's
+    are `analysis.rates.derived_tables`, which `python -m analysis build` and `add-foi` pass."""
+    out_dir = Path(out_dir or paths.PROCESSED_DIR)
+    with locking.project_lock():
+        sources.refresh()
+        sources.refuse_unfinished_additions()
+        log = BuildLog()
+        checked = sources.verify_checksums()
+        log.add("sources", "verify sha256 of raw files", f"every file listed in {paths.SOURCES_YML.name}",
+                len(checked), len(checked))
+        frames = clean_all(log)
+        obs = schemas.OBSERVATIONS.validate(_sorted(_concat(frames["observations"],
+                                                            figures_cleaner.OBSERVATION_COLUMNS)))
+        log.add("observations", "validate schema", "schemas.OBSERVATIONS", len(obs), len(obs))
+        cas = schemas.CASES.validate(_sorted(_concat(frames["cases"], cases_cleaner.CASE_COLUMNS)))
+        log.add("cases", "validate schema", "schemas.CASES", len(cas), len(cas))
+        reg = schemas.FORCES.validate(forces.registry())
+        log.add("forces", "write registry", "src/analysis/recode/forces.csv", len(reg), len(reg))
+        wf = schemas.WORKFORCE.validate(workforce_cleaner.finish(frames["workforce"]))
+        log.add("workforce", "validate schema", "schemas.WORKFORCE", len(wf), len(wf))
+        outputs = {"observations": obs, "cases": cas, "forces": reg, "workforce": wf}
+        if derive is not None:
+            outputs.update(derive(dict(outputs), log))
+        outputs["build_log"] = log.frame()
+        order = [n for n in TABLE_ORDER if n in outputs] + sorted(set(outputs) - set(TABLE_ORDER))
+        outputs = {name: outputs[name] for name in order}
+        write_outputs(outputs, out_dir)
     return outputs
 
 
-def _extra_tables(log: BuildLog, obs: pd.DataFrame):
-    """Tables built from other raw families (workforce denominators, then rates); each yields {name: frame}."""
-    from . import rates, workforce
-    wf = workforce.workforce_table()
-    wf = schemas.WORKFORCE.validate(
-        wf.sort_values(["force", "date", "worker_type", "measure", "preference", "source_locator"], kind="stable")
-        .reset_index(drop=True))
-    log.add("workforce", "clean and validate", "Home Office workforce tables (see workforce.py)", len(wf), len(wf))
-    yield {"workforce": wf}
-    fr = schemas.FORCE_RATES.validate(rates.force_rates(obs, wf))
-    log.add("force_rates", "rates per 1,000 with exact intervals", "analysis.rates.force_rates (PA 2014, BBC SDU)",
-            len(fr), len(fr))
-    yield {"force_rates": fr}
+def write_outputs(outputs: dict[str, pd.DataFrame], out_dir: Path) -> None:
+    """Write every table and datapackage.json into `out_dir` as one unit (see the module docstring)."""
+    out_dir = Path(out_dir)
+    staging = out_dir.parent / f".{out_dir.name}.staging"
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a killed build: never moved in, so nothing of it is in use
+    staging.mkdir(parents=True)
+    names = [f"{name}.csv" for name in outputs]
+    try:
+        for name, frame in outputs.items():
+            tables.write_csv(frame, staging / f"{name}.csv")
+        write_datapackage(outputs, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing of it was moved in: the old tables stand
+        raise
+    locking.pause_point("build:staged")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in out_dir.iterdir():
+        if tables.is_temporary(leftover):
+            leftover.unlink()
+    for i, name in enumerate(names):
+        os.replace(staging / name, out_dir / name)
+        if i == 0:
+            locking.pause_point("build:replacing")
+    locking.pause_point("build:before-datapackage")
+    os.replace(staging / "datapackage.json", out_dir / "datapackage.json")
+    tables.fsync_dir(out_dir)
+    shutil.rmtree(staging)
 
 
 FIELD_TYPES = {"float64": "number", "int64": "integer", "object": "string", "str": "string", "bool": "boolean"}
@@ -149,5 +174,4 @@ def write_datapackage(outputs: dict[str, pd.DataFrame], out_dir: Path) -> None:
                     for s in sources.manifest() if s["id"] in used or s["topic"] == "workforce"],
         "resources": resources,
     }
-    (out_dir / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8")
+    tables.write_text(out_dir / "datapackage.json", json.dumps(package, indent=2, ensure_ascii=False) + "\n")

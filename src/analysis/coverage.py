@@ -11,12 +11,13 @@ approximate or a bound ("around 18" and "more than 50" are figures; refusals, bl
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import forces, paths, sources, values
+from . import forces, paths, sources, tables, values
 
 FIGURE_UNITS = ("count", "percent", "rate_per_1000")
 WITHHELD = ("suppressed", "redacted", "not_held")
@@ -296,7 +297,7 @@ def write_summary(log_path: Path | None = None, md_path: Path | None = None) -> 
     if GENERATED not in text:
         raise CoverageLogError(f"{md_path}: the marker line {GENERATED!r} is missing")
     head = text.split(GENERATED, 1)[0]
-    md_path.write_text(head + render_summary(read_log(log_path)), encoding="utf-8")
+    tables.write_text(md_path, head + render_summary(read_log(log_path)))
     return md_path
 
 
@@ -313,11 +314,12 @@ def append_logs(paths_to_append, log_path: Path | None = None) -> int:
             if header != LOG_COLUMNS:
                 raise CoverageLogError(f"{path} line 1: expected columns {LOG_COLUMNS}, found {header}")
             rows.extend(reader)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
     try:
-        with open(log_path, "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerows(rows)
+        tables.write_text(log_path, before + ("" if not before or before.endswith("\n") else "\n") + out.getvalue())
         read_log(log_path)
     except BaseException:
-        log_path.write_text(before, encoding="utf-8")
+        tables.write_text(log_path, before)
         raise
     return len(rows)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import RECODE_DIR
-from .seen_in import check_seen_in
+from .provenance import check_seen_in
 
 FORCES_FILE = RECODE_DIR / "forces.csv"
 ALIASES_FILE = RECODE_DIR / "force_aliases.csv"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import RECODE_DIR
-from .seen_in import check_seen_in
+from .provenance import check_seen_in
 
 OUTCOMES_FILE = RECODE_DIR / "outcomes.csv"
 WORDING_FILE = RECODE_DIR / "outcome_wording.csv"
@@ -53,7 +53,7 @@ VOCABULARY: tuple[str, ...] = (
 # final Written Warnings"), so they are stripped from the front. The lists are closed on purpose: a
 # general "drop the first words" rule would also eat meaningful words such as "no" or "required".
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve", "a", "an", "the")
+                 "eleven", "twelve", "a", "an", "the", "another")
 _SUBJECT_WORDS = ("police officers", "police officer", "police staff", "civilian staff", "members of staff", "member of staff",
                   "staff members", "staff member", "officers", "officer", "staff", "people", "persons",
                   "person", "employees", "employee", "individuals", "individual", "colleagues", "cases", "case")
@@ -65,6 +65,9 @@ _LEADING = re.compile(
     + "|".join(re.escape(w) + r"\b" for w in _NUMBER_WORDS + _SUBJECT_WORDS + _VERB_WORDS)
     + r")\s*"
 )
+# A column label or a back-reference in front of the wording ("Outcome: Written warning", "Of these, dismissed or
+# required to resign") carries no outcome either.
+_LABEL = re.compile(r"^(?:(?:outcomes?|results?|sanctions?|disposals?)\s*:\s*|of (?:these|those|which|them)\s*,?\s*)")
 # Plurals are singularised from a closed list: a blanket "drop a final s" would turn "process" into "proces".
 _PLURALS = {
     "warnings": "warning", "resignations": "resignation", "dismissals": "dismissal",
@@ -72,8 +75,8 @@ _PLURALS = {
     "investigations": "investigation", "actions": "action", "sanctions": "sanction",
 }
 _PLURAL_RE = re.compile(r"\b(" + "|".join(_PLURALS) + r")\b")
-# Separators between the categories of a combined wording.
-_SPLIT_RE = re.compile(r"\s+or\s+|,|/|\s+and\s+")
+# Separators between the categories of a combined wording ("resigned; would have been dismissed").
+_SPLIT_RE = re.compile(r"\s+or\s+|,|/|;|\s+and\s+")
 
 
 class UnknownOutcomeError(ValueError):
@@ -88,7 +91,8 @@ def normalise(text: str) -> str:
     """Matching key for an outcome wording.
 
     Lower case; underscores (measure codes), quotes and hyphens -> space; spaces around "/" dropped;
-    leading counts and count phrases ("1x", "2 x", "two officers received", "were given a") stripped;
+    leading counts and count phrases ("1x", "2 x", "two officers received", "were given a") and labels
+    ("Outcome:", "Of these,") stripped;
     listed plurals singularised ("warnings" -> "warning"); trailing punctuation dropped; whitespace collapsed.
 
     >>> normalise("  3x Reflective practice requires improvement. ")
@@ -108,6 +112,7 @@ def normalise(text: str) -> str:
     previous = None
     while previous != key:  # strip stacked leading phrases: "two" then "officers" then "received"
         previous = key
+        key = _LABEL.sub("", key, count=1)
         key = _LEADING.sub("", key, count=1)
     return _PLURAL_RE.sub(lambda m: _PLURALS[m.group(1)], key)
 

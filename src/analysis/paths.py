@@ -1,4 +1,8 @@
-"""Every path in the project comes from here (never from the working directory)."""
+"""Every path in the project comes from here (never from the working directory).
+
+Modules read these names at call time (`paths.RAW_DIR`, not `from .paths import RAW_DIR`), so a test points
+the whole package at a copy of the project by patching this module alone.
+"""
 from pathlib import Path
 
 PROJ_ROOT = Path(__file__).resolve().parents[2]
@@ -11,3 +15,6 @@ SOURCES_YML = RAW_DIR / "sources.yml"
 FIGURES_DIR = PROJ_ROOT / "figures"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
+# The project lock (analysis.locking) and the journal of an add-foi in progress (analysis.add_foi); git-ignored.
+LOCK_FILE = PROJ_ROOT / ".analysis.lock"
+ADD_FOI_DIR = DATA_DIR / ".add-foi"

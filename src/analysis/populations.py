@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from .paths import RECODE_DIR
-from .seen_in import check_seen_in
+from .provenance import check_seen_in
 
 POPULATIONS = ("officers", "staff", "pcso", "special_constables", "all_personnel", "unknown")
 RECODE_FILE = RECODE_DIR / "populations.csv"

@@ -23,7 +23,14 @@ study x force x denominator choice, every force of the registry listed (a gap st
     ci_low, ci_high           exact Poisson (Garwood) 95% interval of the rate, per 1,000
     annual_rate_per_1000      rate_per_1000 / period_years (assumes events spread evenly over the period)
     centre_rate_per_1000      the funnel centre line: pooled rate of the forces with a rate
-    funnel_position           a stats.FUNNEL_POSITIONS code (empty without a rate)
+    funnel_position           a stats.FUNNEL_POSITIONS code against the exact Poisson limits (empty without a
+                              rate); chance alone, before over-dispersion: not a flag on its own
+    dispersion_ratio          Spiegelhalter's winsorised dispersion ratio phi of the study x denominator choice
+                              (stats.dispersion_ratio); about 1 when forces differ by chance only
+    lower_95_adjusted, upper_95_adjusted, lower_998_adjusted, upper_998_adjusted
+                              the force's funnel limits widened for over-dispersion (stats.adjusted_limits), per 1,000
+    funnel_position_adjusted  the position against the adjusted limits: the flag that figures, titles and
+                              notebooks use (a force is named as an outlier only when this is not inside_95)
     published_rate_per_1000   the study's own published rate for the force, if any
     reproduces_published      "yes" / "no" when a published rate exists (count / denominator x 1,000
                               rounded to the published precision), else ""
@@ -36,7 +43,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import forces, quality, sources, stats, values, workforce
+from . import forces, quality, schemas, sources, stats, values, workforce
 
 PA2014 = "pa_socialmedia_2009-2014_2014-08"
 BBC_SDU = "bbcsdu_iopccasetoanswer_2018-2022_2022-02"
@@ -49,7 +56,8 @@ FORCE_RATE_COLUMNS = (
     "source_id", "force", "force_code", "short_name", "count", "count_qualifier", "count_measure",
     "count_population", "denominator", "denominator_measure", "denominator_source", "period_start", "period_end",
     "period_years", "rate_per_1000", "ci_low", "ci_high", "annual_rate_per_1000", "centre_rate_per_1000",
-    "funnel_position", "published_rate_per_1000", "reproduces_published", "note",
+    "funnel_position", "dispersion_ratio", "lower_95_adjusted", "upper_95_adjusted", "lower_998_adjusted",
+    "upper_998_adjusted", "funnel_position_adjusted", "published_rate_per_1000", "reproduces_published", "note",
 )
 
 # The studies given rates, each with the population its count covers (which decides the workforce
@@ -130,9 +138,11 @@ def _add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Rates, intervals, centre line and funnel positions for rows with an exact count and a denominator."""
     frame = frame.copy()
     ok = (frame["count_qualifier"] == "exact") & frame["count"].notna() & frame["denominator"].notna()
-    for column in ("rate_per_1000", "ci_low", "ci_high", "annual_rate_per_1000", "centre_rate_per_1000"):
+    for column in ("rate_per_1000", "ci_low", "ci_high", "annual_rate_per_1000", "centre_rate_per_1000",
+                   "dispersion_ratio") + ADJUSTED_LIMITS:
         frame[column] = np.nan
     frame["funnel_position"] = ""
+    frame["funnel_position_adjusted"] = ""
     if ok.any():
         k, d = frame.loc[ok, "count"].to_numpy(float), frame.loc[ok, "denominator"].to_numpy(float)
         frame.loc[ok, "rate_per_1000"] = stats.rate_per_1000(k, d)
@@ -143,7 +153,22 @@ def _add_rates(frame: pd.DataFrame) -> pd.DataFrame:
         centre = stats.pooled_rate(k, d)
         frame.loc[ok, "centre_rate_per_1000"] = stats.PER * centre
         frame.loc[ok, "funnel_position"] = list(stats.funnel_position(k, d, centre))
+        if ok.sum() >= 2:
+            phi = stats.dispersion_ratio(k, d, centre)
+            limits = stats.adjusted_limits(d, centre, phi)
+            frame.loc[ok, "dispersion_ratio"] = phi
+            for column in ADJUSTED_LIMITS:
+                frame.loc[ok, column] = limits[column].to_numpy()
+            frame.loc[ok, "funnel_position_adjusted"] = list(
+                stats.position_from_limits(frame.loc[ok, "rate_per_1000"].to_numpy(float), limits, "_adjusted"))
+        else:  # one force: nothing to compare it with, so no dispersion and no adjusted flag
+            frame.loc[ok, "funnel_position_adjusted"] = frame.loc[ok, "funnel_position"]
     return frame
+
+
+ADJUSTED_LIMITS = ("lower_95_adjusted", "upper_95_adjusted", "lower_998_adjusted", "upper_998_adjusted")
+OUTSIDE_NOTE = ("outside the exact Poisson limits only: inside the limits widened for over-dispersion, so not "
+                "an outlier")
 
 
 def _join(*parts: str) -> str:
@@ -234,6 +259,8 @@ def study_rates(obs: pd.DataFrame, wf: pd.DataFrame, source_id: str, denominator
                                  f"the denominator follows the study ({spec['why']})")
         if isinstance(row.other_wordings, str) and row.other_wordings and row.other_wordings != "refused":
             extra = _join(extra, f"also reported as '{row.other_wordings}'")
+        if row.funnel_position not in ("", "inside_95") and row.funnel_position_adjusted == "inside_95":
+            extra = _join(extra, OUTSIDE_NOTE)
         notes.append(_join(_count_note(row), row.denominator_note if row.count_qualifier == "exact" else "", extra))
     frame["note"] = notes
     return frame[list(FORCE_RATE_COLUMNS)]
@@ -277,6 +304,14 @@ def _disagreement_notes(rates: pd.DataFrame) -> pd.DataFrame:
     return rates
 
 
+def derived_tables(outputs: dict[str, pd.DataFrame], log) -> dict[str, pd.DataFrame]:
+    """The processed tables computed from the tidy ones, for `analysis.build.build(derive=...)`."""
+    fr = schemas.FORCE_RATES.validate(force_rates(outputs["observations"], outputs["workforce"]))
+    log.add("force_rates", "rates per 1,000 with exact intervals", "analysis.rates.force_rates (PA 2014, BBC SDU)",
+            len(fr), len(fr))
+    return {"force_rates": fr}
+
+
 def force_rates(obs: pd.DataFrame, wf: pd.DataFrame) -> pd.DataFrame:
     """Every study of STUDIES x every force x each available denominator (official; the study's own where
     it published one): the table written to data/processed/force_rates.csv."""
@@ -297,11 +332,12 @@ def published_rate_check(rates: pd.DataFrame) -> pd.DataFrame:
                 "published_rate_per_1000", "reproduces_published"]].reset_index(drop=True)
 
 
-def funnel_outliers(rates: pd.DataFrame, level: str = "95") -> pd.DataFrame:
-    """Forces outside the 95% (level="95") or 99.8% (level="998") limits, highest rate first."""
+def funnel_outliers(rates: pd.DataFrame, level: str = "95", adjusted: bool = True) -> pd.DataFrame:
+    """Forces outside the 95% (level="95") or 99.8% (level="998") limits, highest rate first: the limits
+    widened for over-dispersion by default (the flag), the exact Poisson ones with adjusted=False."""
     codes = {"95": ("between_95_998_above", "beyond_998_above", "between_95_998_below", "beyond_998_below"),
              "998": ("beyond_998_above", "beyond_998_below")}[level]
-    out = rates[rates["funnel_position"].isin(codes)]
+    out = rates[rates["funnel_position_adjusted" if adjusted else "funnel_position"].isin(codes)]
     return out.sort_values(["rate_per_1000", "force"], ascending=[False, True]).reset_index(drop=True)
 
 

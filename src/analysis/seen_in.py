@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import re
 from pathlib import Path
 
-from . import paths, sources
+from . import paths, sources, tables
+# The rule every recode row obeys (a source id or a url; legacy forms for old rows) lives in analysis.provenance,
+# at the bottom of the house, because the vocabularies apply it each time they read a table.
+from .provenance import LEGACY, SOURCE_ID, URL, MissingSeenInError, check_seen_in  # noqa: F401
 
 # recode table -> (columns of figures*.csv / cases.csv, columns of processed observations) that it recodes
 TABLE_COLUMNS = {
@@ -27,31 +31,6 @@ TABLE_COLUMNS = {
     "populations": (("population_as_published", "role_as_published"), ("raw_population",)),
 }
 TEXT_SUFFIXES = (".csv", ".txt", ".md")
-# A seen_in cell: a source id (checked against sources.yml by the tests) or a public page's url. Two more
-# forms exist only for rows recorded before seen_in did, and tests/test_seen_in.py refuses them on any new
-# row: "research:<file of the project's earlier research notes>" and "unattested (<commit>)" for a spelling
-# that no source or note shows (listed there, to be sourced or removed).
-SOURCE_ID = re.compile(r"[a-z0-9]+_[a-z0-9]+_[a-z0-9-]+_[a-z0-9-]+(_[A-Za-z0-9.-]+)?")
-URL = re.compile(r"https?://\S+")
-LEGACY = re.compile(r"research:\S+|unattested \([0-9a-f]{7,40}\)")
-
-
-class MissingSeenInError(ValueError):
-    """A recode row without a valid seen_in: nobody can check where the spelling came from."""
-
-
-def check_seen_in(path: Path, line: int, key: str, seen_in: str) -> None:
-    """Refuse a recode row whose seen_in is empty or not a source id / url, naming the file and line."""
-    if not seen_in:
-        raise MissingSeenInError(
-            f"{Path(path).name} line {line}: {key!r} has no seen_in: say where this spelling was seen, as a source "
-            f"id of data/raw/sources.yml or the url of the page (`python -m analysis seen-in {key!r}` lists the "
-            f"sources that hold it)")
-    if not (SOURCE_ID.fullmatch(seen_in) or URL.fullmatch(seen_in) or LEGACY.fullmatch(seen_in)):
-        raise MissingSeenInError(f"{Path(path).name} line {line}: seen_in {seen_in!r} of {key!r} is neither a "
-                                 f"source id nor an http(s) url")
-
-
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
@@ -218,16 +197,16 @@ def add_recode_rows(path: Path) -> tuple[list[dict], list[dict]]:
     try:
         for table, file in files.items():
             text = before[table] if before[table].endswith("\n") else before[table] + "\n"
-            with open(file, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-                writer = csv.writer(fh, lineterminator="\n")
-                for a in (a for a in added if a["table"] == table):
-                    if table == "outcome_wording":
-                        writer.writerow([a["key"], a["value"], f"{path.name}: {a['as_written']}", a["seen_in"]])
-                    elif table == "aggregates":
-                        writer.writerow([a["key"], a["value"], *a["code_kind"], a["seen_in"]])
-                    else:
-                        writer.writerow([a["key"], a["value"], a["seen_in"]])
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            for a in (a for a in added if a["table"] == table):
+                if table == "outcome_wording":
+                    writer.writerow([a["key"], a["value"], f"{path.name}: {a['as_written']}", a["seen_in"]])
+                elif table == "aggregates":
+                    writer.writerow([a["key"], a["value"], *a["code_kind"], a["seen_in"]])
+                else:
+                    writer.writerow([a["key"], a["value"], a["seen_in"]])
+            tables.write_text(file, text + out.getvalue())
         _clear_recode_caches()
         forces.canonical_area("England and Wales"), outcomes.categorise_outcome("dismissed")
         populations.categorise_population("officers")
@@ -236,7 +215,7 @@ def add_recode_rows(path: Path) -> tuple[list[dict], list[dict]]:
                 raise ValueError(f"{path}: {a['key']!r} does not read back as {a['value']!r}")
     except BaseException:
         for table, file in files.items():
-            file.write_text(before[table], encoding="utf-8")
+            tables.write_text(file, before[table])
         _clear_recode_caches()
         raise
     return added, review
@@ -269,9 +248,10 @@ def refresh_legacy() -> list[tuple[str, str, str]]:
                     changed.append((table, row[key], found[0]))
                     touched = True
         if touched:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(rows)
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            tables.write_text(path, out.getvalue())
     _clear_recode_caches()
     return changed

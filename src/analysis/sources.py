@@ -1,4 +1,9 @@
-"""The source manifest (data/raw/sources.yml): reading it, checking it, and citing from it."""
+"""The source manifest (data/raw/sources.yml): reading it, checking it, adding to it, and citing from it.
+
+sources.yml only ever grows by `append_entry` (one entry appended under the project lock, to the file as it is
+on disk at that moment, written atomically), so two commands that add a source at once cannot lose each
+other's entry, and a kill leaves the old manifest or the new one.
+"""
 from __future__ import annotations
 
 import datetime
@@ -9,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from . import locking, paths, tables
+from .provenance import SOURCE_ID  # <publisher>_<topic>_<period>_<published>[_<ref>]
 
 # The raw-data contract (docs/raw_data_format.md, "sources.yml"): every build refuses an entry without these.
 REQUIRED_FIELDS = ("id", "title", "publisher", "url", "published", "obtained", "topic", "covers", "caveats", "files")
@@ -20,7 +26,6 @@ OPTIONAL_FIELDS = ("licence", "default_population", "outlets", "foi_table")
 FILE_FIELDS = ("path", "sha256")
 OPTIONAL_FILE_FIELDS = ("outlet", "url")
 TOPICS = ("social_media", "all_misconduct", "workforce")
-SOURCE_ID = re.compile(r"[a-z0-9]+_[a-z0-9]+_[a-z0-9-]+_[a-z0-9-]+(_[A-Za-z0-9.-]+)?")
 PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|undated|")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 # figures.csv and cases.csv, and one figures_<outlet>.csv / cases_<outlet>.csv per further outlet's report of
@@ -45,6 +50,10 @@ def kept_text_files(file_names, figures_file: str) -> list[str]:
 
 class ManifestError(ValueError):
     """sources.yml is malformed or does not match the files in data/raw."""
+
+
+class UnfinishedAdditionError(ManifestError):
+    """An add-foi was stopped half-way; `python -m analysis repair` finishes or undoes it."""
 
 
 class ChecksumMismatchError(ManifestError):
@@ -102,14 +111,30 @@ def check_entry(entry: dict, where: str) -> None:
                                     f"{stem}_salisburyjournal.csv")
 
 
+def _parse(path: Path, text: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if "stream end" in str(getattr(exc, "problem", "")) and getattr(exc, "context_mark", None) is not None:
+            mark = exc.context_mark  # an unclosed bracket or quote: the line that opened it, not the file's end
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x) \
+            or str(exc).splitlines()[0]
+        raise ManifestError(f"{path}: {where}not valid YAML ({problem}); fix that line (compare it with the "
+                            f"entries around it, see docs/raw_data_format.md) and run the command again") from None
+
+
 @functools.cache
 def _read_manifest(path: Path) -> tuple[dict, ...]:
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ManifestError(f"{path}: the source manifest is missing") from exc
-    except yaml.YAMLError as exc:  # the parser's message names the line and column
-        raise ManifestError(f"{path}: not valid YAML: {exc}") from None
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: the source manifest is missing; restore it from git "
+                            f"(git checkout -- {path.name})") from None
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: byte {exc.start} is not UTF-8; save the file as UTF-8") from None
+    entries = _parse(path, text)
     if not isinstance(entries, list):
         raise ManifestError(f"{path}: expected a YAML list of sources, found {type(entries).__name__}")
     seen: set[str] = set()
@@ -127,6 +152,69 @@ def _read_manifest(path: Path) -> tuple[dict, ...]:
 def manifest(path: Path | None = None) -> tuple[dict, ...]:
     """All source entries, in the order of sources.yml."""
     return _read_manifest(Path(path or paths.SOURCES_YML))
+
+
+def unfinished_additions() -> list[Path]:
+    """The journals of add-foi runs that were stopped before they finished (see analysis.add_foi)."""
+    folder = paths.ADD_FOI_DIR
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def refuse_unfinished_additions() -> None:
+    """Raise while an add-foi is half done: data/raw and sources.yml may not match until it is repaired."""
+    import json
+
+    for journal in unfinished_additions():
+        try:
+            state = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        raise UnfinishedAdditionError(
+            f"{journal}: adding source {state.get('source_id', journal.stem)} with add-foi did not finish (stopped "
+            f"after step {state.get('step', '?')!r}); run `python -m analysis repair` to finish it, or "
+            f"`python -m analysis repair --undo` to remove it, then run this command again")
+
+
+def refresh() -> None:
+    """Forget the manifest read so far (another command may have added a source since)."""
+    _read_manifest.cache_clear()
+
+
+def entry_block(entry: dict) -> str:
+    """The YAML text `append_entry` appends for an entry."""
+    return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=110)
+
+
+def append_entry(entry: dict, path: Path | None = None) -> str:
+    """Append one entry to sources.yml under the project lock; returns the block appended.
+
+    The manifest is read fresh under the lock (never from a copy taken earlier), must parse, must not hold the
+    id already, and is replaced in one step by itself plus the new block."""
+    path = Path(path or paths.SOURCES_YML)
+    with locking.project_lock():
+        _read_manifest.cache_clear()
+        existing = manifest(path)
+        if any(e["id"] == entry["id"] for e in existing):
+            raise ManifestError(f"{path}: source id {entry['id']} is listed already")
+        text = path.read_text(encoding="utf-8")
+        block = entry_block(entry)
+        separator = "" if not text or text.endswith("\n") else "\n"
+        tables.write_text(path, text + separator + block)
+        _read_manifest.cache_clear()
+        return block
+
+
+def remove_block(block: str, path: Path | None = None) -> bool:
+    """Remove one block `append_entry` appended (undoing an unfinished add); False if it is not there."""
+    path = Path(path or paths.SOURCES_YML)
+    with locking.project_lock():
+        text = path.read_text(encoding="utf-8")
+        if block not in text:
+            return False
+        at = text.rindex(block)
+        tables.write_text(path, text[:at] + text[at + len(block):])
+        _read_manifest.cache_clear()
+        return True
 
 
 def source(source_id: str, path: Path | None = None) -> dict:

@@ -183,3 +183,83 @@ def funnel_position(count, denominator, centre_rate: float):
     k, d = np.broadcast_arrays(k, d)
     return np.array([_position(float(a), float(b), centre_rate) for a, b in zip(k.ravel(), d.ravel())],
                     dtype=object).reshape(k.shape)
+
+
+# --------------------------------------------------------------------------------------------------
+# Over-dispersion (Spiegelhalter 2005, "Handling over-dispersion of performance indicators", Qual Saf
+# Health Care 14:347). When forces differ by more than Poisson chance allows (because they recorded
+# differently, or for real), the exact limits flag far too many forces. The z-scores are computed on the
+# square-root scale, which stabilises the Poisson variance (the CQC / Spiegelhalter route), winsorised at
+# 10% and 90%, and their mean square is the dispersion ratio phi. With phi > 1 the limits are widened.
+
+WINSOR = 0.10
+Z_LEVELS = {"95": 0.95, "998": 0.998}
+
+
+def sqrt_z_scores(count, denominator, centre_rate: float) -> np.ndarray:
+    """z = (sqrt(k/d) - sqrt(c)) / s with s = 1 / (2 sqrt(d)), i.e. 2 (sqrt(k) - sqrt(c d))."""
+    k, d = _counts(count), _denominators(denominator)
+    return np.atleast_1d(2 * (np.sqrt(k) - np.sqrt(centre_rate * d))).astype(float)
+
+
+def winsorise(z, fraction: float = WINSOR) -> np.ndarray:
+    """Values below the `fraction` quantile set to it, above the 1 - `fraction` quantile set to it.
+
+    Quantiles by linear interpolation between order statistics (numpy's default, R's type 7, as used by
+    FunnelPlotR's winsorisation)."""
+    z = np.asarray(z, dtype=float)
+    low, high = np.quantile(z, [fraction, 1 - fraction])
+    return np.clip(z, low, high)
+
+
+def dispersion_ratio(count, denominator, centre_rate: float, fraction: float = WINSOR) -> float:
+    """phi = sum(z_w ** 2) / n over the winsorised square-root z-scores; about 1 when only chance varies."""
+    z = winsorise(sqrt_z_scores(count, denominator, centre_rate), fraction)
+    if len(z) < 2:
+        raise ValueError("a dispersion ratio needs at least two forces")
+    return float(np.sum(z ** 2) / len(z))
+
+
+def between_variance(count, denominator, centre_rate: float, fraction: float = WINSOR) -> float:
+    """tau^2 of the additive random-effects alternative (DerSimonian-Laird, as in the NHS SHMI):
+    max(0, (n phi - (n - 1)) / (sum w - sum w^2 / sum w)), w = 1 / s^2 = 4 d, on the square-root scale."""
+    d = np.atleast_1d(_denominators(denominator)).astype(float)
+    n = len(d)
+    phi = dispersion_ratio(count, denominator, centre_rate, fraction)
+    w = 4 * d
+    return float(max(0.0, (n * phi - (n - 1)) / (w.sum() - (w ** 2).sum() / w.sum())))
+
+
+def adjusted_limits(denominators, centre_rate: float, phi: float) -> pd.DataFrame:
+    """Funnel limits widened for over-dispersion, per 1,000: lower_/upper_95_adjusted, lower_/upper_998_adjusted.
+
+    Multiplicative inflation on the square-root scale: (sqrt(c) +- z_p sqrt(phi) / (2 sqrt(d)))^2, the lower
+    limit 0 where sqrt(c) - ... < 0. Only when phi > 1; an adjusted limit never lies inside the exact Poisson
+    one (at tiny expected counts the normal approximation would be narrower than the exact limit)."""
+    d = np.atleast_1d(_denominators(denominators)).astype(float)
+    exact = funnel_limits(d, centre_rate)
+    out = pd.DataFrame({"denominator": d})
+    inflate = np.sqrt(max(phi, 1.0))
+    root = np.sqrt(centre_rate)
+    for tag, level in Z_LEVELS.items():
+        z = stats.norm.ppf(1 - (1 - level) / 2)
+        half = z * inflate / (2 * np.sqrt(d))
+        lower = PER * np.where(root - half > 0, (root - half) ** 2, 0.0)
+        upper = PER * (root + half) ** 2
+        out[f"lower_{tag}_adjusted"] = np.minimum(lower, exact[f"lower_{tag}"]) if phi > 1 else exact[f"lower_{tag}"]
+        out[f"upper_{tag}_adjusted"] = np.maximum(upper, exact[f"upper_{tag}"]) if phi > 1 else exact[f"upper_{tag}"]
+    return out
+
+
+def position_from_limits(rate_per_1000, limits: pd.DataFrame, suffix: str = "") -> np.ndarray:
+    """FUNNEL_POSITIONS codes of rates against the limit columns lower_95<suffix>, upper_95<suffix>, ...
+    (a point on a line is inside it, as funnel_position)."""
+    r = np.asarray(rate_per_1000, dtype=float)
+    codes = np.full(r.shape, "inside_95", dtype=object)
+    lo95, hi95 = limits[f"lower_95{suffix}"].to_numpy(), limits[f"upper_95{suffix}"].to_numpy()
+    lo998, hi998 = limits[f"lower_998{suffix}"].to_numpy(), limits[f"upper_998{suffix}"].to_numpy()
+    codes[r > hi95] = "between_95_998_above"
+    codes[r < lo95] = "between_95_998_below"
+    codes[r > hi998] = "beyond_998_above"
+    codes[r < lo998] = "beyond_998_below"
+    return codes

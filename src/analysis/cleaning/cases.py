@@ -12,7 +12,9 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import forces, outcomes, sources
-from . import cell_error, listed_files, read_raw_csv
+from . import cell_error, listed_csv, listed_files, read_raw_csv
+
+TABLE = "cases"
 
 RAW_COLUMNS = [
     "date_as_published", "force_as_published", "role_as_published", "platform_as_published", "behaviour",
@@ -26,14 +28,24 @@ MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 
 
-def load_raw(path: Path) -> pd.DataFrame:
-    """Parse only: every cell as text, plus where it came from."""
+def read_file(path: Path) -> pd.DataFrame:
+    """Parse only: every cell of one cases.csv as text, plus where it came from."""
     return read_raw_csv(path, RAW_COLUMNS)
 
 
 def case_files(entry: dict) -> list[str]:
     """cases.csv, then each further outlet's cases_<outlet>.csv that the source lists (cleaning.listed_files)."""
     return listed_files(entry, sources.CASES_FILE)
+
+
+def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
+    """Parse only: the source's cases.csv and each further outlet's cases_<outlet>.csv it lists."""
+    return listed_csv(entry, raw_dir, sources.CASES_FILE, RAW_COLUMNS)
+
+
+def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:
+    return [(f"cases:{entry['id']}", f"clean {raw.attrs.get('file', 'cases.csv')}", "one row per case example",
+             len(raw), len(clean))]
 
 
 def _date(text: str) -> str:
@@ -73,6 +85,7 @@ def _clean_row(row: SimpleNamespace, source_id: str) -> dict:
     }
 
 
-def clean(raw: pd.DataFrame, source_id: str) -> pd.DataFrame:
-    rows = [_clean_row(SimpleNamespace(**rec), source_id) for rec in raw.to_dict("records")]
+def clean(raw: pd.DataFrame, entry: dict) -> pd.DataFrame:
+    """Pure: recode one source's raw case examples into cases rows (schema validated by the caller)."""
+    rows = [_clean_row(SimpleNamespace(**rec), entry["id"]) for rec in raw.to_dict("records")]
     return pd.DataFrame(rows, columns=CASE_COLUMNS)

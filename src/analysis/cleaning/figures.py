@@ -14,9 +14,11 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes, periods, populations, snippets, sources, values
+from .. import forces, outcomes, paths, periods, populations, snippets, sources, values
 from ..paths import RECODE_DIR
-from . import cell_error, listed_files, read_raw_csv
+from . import cell_error, listed_csv, listed_files, read_raw_csv
+
+TABLE = "observations"
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -29,8 +31,8 @@ ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 
 
-def load_raw(path: Path) -> pd.DataFrame:
-    """Parse only: every cell as text, plus where it came from."""
+def read_file(path: Path) -> pd.DataFrame:
+    """Parse only: every cell of one figures.csv (or figures_<outlet>.csv) as text, plus where it came from."""
     return read_raw_csv(path, RAW_COLUMNS)
 
 
@@ -59,6 +61,23 @@ def check_snippets(raw: pd.DataFrame) -> None:
         if not snippets.appears_as_written(row.value_as_published, row.snippet, row.unit):
             raise cell_error(row, "value_as_published",
                              ValueError(snippets.explain(row.value_as_published, row.snippet, row.unit)))
+
+
+def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
+    """Parse only: the source's figures.csv and each further outlet's figures_<outlet>.csv it lists. Each part is
+    checked as raw text before any recoding: every value is in its own snippet as written (check_snippets), and
+    every snippet is in the text the source kept beside it (check_kept_text)."""
+    folder = Path(raw_dir or paths.RAW_DIR) / entry["id"]
+    parts = listed_csv(entry, raw_dir, sources.FIGURE_FILE, RAW_COLUMNS)
+    for raw in parts:
+        check_snippets(raw)
+        check_kept_text(raw, folder, entry, raw.attrs["file"])
+    return parts
+
+
+def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:
+    return [(f"observations:{entry['id']}", f"clean {raw.attrs.get('file', 'figures.csv')}",
+             "one row per published figure, each value found in its snippet as written", len(raw), len(clean))]
 
 
 @functools.cache

@@ -1,0 +1,86 @@
+"""`python -m analysis figures`: every format, the data drawn, an index with alt text, identical bytes on
+every rebuild; and notebooks never write figures/."""
+import hashlib
+import struct
+
+import nbformat
+import pandas as pd
+import pytest
+from nbclient import NotebookClient
+
+from analysis import figure_catalogue, figures, sources, tables
+from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    figure_catalogue.write_all(first)
+    figure_catalogue.write_all(second)
+    return first, second
+
+
+def _digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_two_builds_in_a_row_give_identical_bytes(two_builds):
+    first, second = two_builds
+    assert _digests(first) == _digests(second)
+
+
+def test_the_committed_figures_are_what_the_build_writes(two_builds):
+    assert _digests(two_builds[0]) == {k: v for k, v in _digests(FIGURES_DIR).items()}
+
+
+def test_every_figure_in_every_format_with_its_data_and_an_index(two_builds):
+    out = two_builds[0]
+    index = tables.read_csv(out / "index.csv")
+    assert list(index.columns) == list(figure_catalogue.INDEX_COLUMNS)
+    assert list(index["file"]) == [f"{n}.png" for n in figure_catalogue.NAMES]
+    for row in index.itertuples():
+        name = row.file[:-4]
+        for fmt in ("png", "svg", "pdf", "csv"):
+            assert (out / f"{name}.{fmt}").stat().st_size > 0, f"{name}.{fmt}"
+        # one sentence of alt text, a headline, a notebook that exists, sources that exist
+        assert row.alt_text.endswith(".") and row.alt_text.count(". ") == 0, row.alt_text
+        assert row.title and "\n" not in row.title
+        assert (NOTEBOOKS_DIR.parent / row.notebook).exists()
+        for source_id in row.sources.split("; "):
+            sources.source(source_id)
+        data = pd.read_csv(out / f"{name}.csv")
+        assert len(data) and "source_id" in data.columns and data["source_id"].notna().all()
+
+
+def _png_size(path):
+    head = path.read_bytes()[:24]
+    return struct.unpack(">II", head[16:24])
+
+
+def test_png_is_at_least_200_dpi(two_builds):
+    for name in figure_catalogue.NAMES:
+        width_px, _ = _png_size(two_builds[0] / f"{name}.png")
+        assert width_px >= 200 * figures.FIG_WIDTH - 1, name
+
+
+def test_the_data_file_has_one_row_per_mark(two_builds, fr):
+    funnel = pd.read_csv(two_builds[0] / "pa2014_funnel.csv")
+    pa = fr[(fr["source_id"] == "pa_socialmedia_2009-2014_2014-08") & (fr["denominator_source"] == "official")]
+    assert len(funnel) == pa["rate_per_1000"].notna().sum()
+    assert not funnel.duplicated("force").any()
+
+
+def test_a_failed_figure_check_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(figure_catalogue, "problems", lambda built: ["overlap: synthetic"])
+    with pytest.raises(figure_catalogue.FigureCheckError):
+        figure_catalogue.write_all(tmp_path, names=("pa2014_funnel",))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_executing_the_notebooks_does_not_change_figures():
+    before = _digests(FIGURES_DIR)
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)  # executed in memory: the notebook file is not rewritten
+        NotebookClient(nb, kernel_name="python3", timeout=600,
+                       resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    assert _digests(FIGURES_DIR) == before
