@@ -652,28 +652,49 @@ def study_labels(source_ids) -> dict:
     return {s: (f"{b} ({s.split('_')[2]})" if counts[b] > 1 else b) for s, b in base.items()}
 
 
+def _grid_columns_that_fit(fig, force_names) -> int:
+    """How many study columns fit side by side with their labels (turned upright, one text line each) not
+    touching, beside the force names, at the smallest text size the house style allows."""
+    names_w = max(figures.text_width_in(fig, n, figures.MIN_FONT) for n in force_names)
+    room = figures.FIG_WIDTH - 2 * figures.MARGIN_IN - names_w - 0.3
+    return max(1, int(room // (figures.MIN_FONT * 1.6 / 72)))
+
+
 def coverage_grid(obs: pd.DataFrame) -> plt.Figure:
+    """Force x social-media study. When the studies are more than one row of columns can hold with readable
+    labels, the grid is wrapped into panels stacked one above the other (same forces, the next studies)."""
     data = coverage_table(obs)
     studies = list(dict.fromkeys(data["source_id"]))
     names_ = data.drop_duplicates("source_id").set_index("source_id")["study"]
     reg = data.drop_duplicates("force")
-    fig, ax = plt.subplots(figsize=(figures.FIG_WIDTH, 0.2 * len(reg) + 1.9))
-    for row in data.itertuples():
-        if row.state == "figure":
-            ax.add_patch(Rectangle((row.x - 0.5, row.y - 0.5), 1, 1, facecolor=DARK_BLUE, edgecolor="white", lw=0.8))
-        elif row.state == "refused":
-            ax.add_patch(Rectangle((row.x - 0.5, row.y - 0.5), 1, 1, facecolor="white", edgecolor=ORANGE, lw=0,
-                                   hatch="xxxx"))
-        else:  # no figure found; a withheld cell (suppressed, redacted, not held) is no figure either
-            ax.add_patch(Rectangle((row.x - 0.5, row.y - 0.5), 1, 1, facecolor="#F2F2F2", edgecolor="white", lw=0.8))
-    ax.set_xlim(-0.5, len(studies) - 0.5)
-    ax.set_ylim(len(reg) - 0.5, -0.5)
-    ax.set_yticks(range(len(reg)), reg["short_name"], fontsize=figures.MIN_FONT)
-    ax.set_xticks(range(len(studies)), [names_[s] for s in studies], rotation=90, fontsize=figures.MIN_FONT)
-    ax.grid(False)
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    probe = plt.figure(figsize=(figures.FIG_WIDTH, 1))
+    fit = _grid_columns_that_fit(probe, reg["short_name"])
+    label_h = max(figures.text_width_in(probe, names_[s], figures.MIN_FONT) for s in studies) + 0.15
+    plt.close(probe)
+    n_panels = -(-len(studies) // fit)
+    per_panel = -(-len(studies) // n_panels)
+    fig, axes = plt.subplots(n_panels, 1, figsize=(figures.FIG_WIDTH, n_panels * (0.2 * len(reg) + label_h) + 0.5),
+                             squeeze=False)
+    for p, ax in enumerate(axes[:, 0]):
+        first = p * per_panel
+        shown = studies[first:first + per_panel]
+        for row in data[data["source_id"].isin(shown)].itertuples():
+            x = row.x - first
+            if row.state == "figure":
+                ax.add_patch(Rectangle((x - 0.5, row.y - 0.5), 1, 1, facecolor=DARK_BLUE, edgecolor="white", lw=0.8))
+            elif row.state == "refused":
+                ax.add_patch(Rectangle((x - 0.5, row.y - 0.5), 1, 1, facecolor="white", edgecolor=ORANGE, lw=0,
+                                       hatch="xxxx"))
+            else:  # no figure found; a withheld cell (suppressed, redacted, not held) is no figure either
+                ax.add_patch(Rectangle((x - 0.5, row.y - 0.5), 1, 1, facecolor="#F2F2F2", edgecolor="white", lw=0.8))
+        ax.set_xlim(-0.5, per_panel - 0.5)
+        ax.set_ylim(len(reg) - 0.5, -0.5)
+        ax.set_yticks(range(len(reg)), reg["short_name"], fontsize=figures.MIN_FONT)
+        ax.set_xticks(range(len(shown)), [names_[s] for s in shown], rotation=90, fontsize=figures.MIN_FONT)
+        ax.grid(False)
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
     appear = data[data["state"] == "figure"].groupby("force").size()
     only_refused = set(data.loc[data["state"] == "refused", "force"]) - set(appear.index)
     figures.legend_above(fig, [Patch(facecolor=DARK_BLUE, label="Figure published"),
@@ -682,10 +703,12 @@ def coverage_grid(obs: pd.DataFrame) -> plt.Figure:
                          ncol=3)
     n_forces = len(reg)
     title = f"{len(appear)} of {n_forces} forces have a published social-media figure in any study"
-    subtitle = (f"{len(studies)} social-media studies with per-force counts, by force; "
+    subtitle = (f"{len(studies)} social-media studies with per-force figures, by force; "
                 f"{max(len(only_refused), 0)} more forces refused and published nothing")
-    note = ("A cell is filled where the study published a count for the force (any measure), hatched where the "
-            "force refused, and left pale where no figure was found: a gap, not a zero.")
+    note = ("A cell is filled where the study published a figure for the force (a count, percent or rate, exact, "
+            "approximate or a bound; any measure), hatched where the force refused, and left pale where no figure "
+            "was found: a gap, not a zero." + (" Studies run on across the panels, oldest first." if n_panels > 1
+                                                else ""))
     src = "Sources: " + "; ".join(f"{names_[s]}: {sources.citation(s, short=True)}" for s in studies) + \
         ". Full references in data/raw/sources.yml. Compiled by this project."
     figures.finish(fig, title=title, subtitle=subtitle, note=note, source_text=src)
