@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from matplotlib.colors import to_rgba
 
-from analysis import charts, outcomes_compare, quality, rates, sources, stats, tables, values
+from analysis import figures, outcomes_compare, quality, rates, sources, stats, tables, timelines, values
 
 matplotlib.use("Agg")
 from conftest import pa_gap_force, synthetic_file
@@ -61,12 +62,19 @@ def test_study_spans_show_an_approximate_count_not_no_dated_count(built):
     assert mine["annual_count"] == pytest.approx(18 / stats.years_between("2009-01-01", "2014-02-17"))
     # the PA headline stays its exact 828: an exact count always wins
     assert (spans.loc[rates.PA2014, "count"], spans.loc[rates.PA2014, "count_qualifier"]) == (828, "exact")
-    fig = charts.spans_chart(spans.reset_index())
-    texts = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]  # one line, however the chart wraps it
-    matplotlib.pyplot.close(fig)
+    # Changed deliberately (figures-2): the spans chart fits one page, so a single-force study is a bar in its
+    # force's row and its words are in the figure's data file; the bar is drawn as a study with a count (solid),
+    # never as one without (outline).
+    data = timelines.spans_data(spans.reset_index()).set_index("source_id")
     per_year = f"about {round(18 / stats.years_between('2009-01-01', '2014-02-17')):,.0f} a year"
-    assert any("about 18 cases investigated" in t and per_year in t for t in texts), texts
-    assert "no dated count" not in [t for t in texts if "18" in t]
+    words = data.loc[SYNTH_ID, "words"]
+    assert "about 18 cases investigated" in words and per_year in words, words
+    assert data.loc[SYNTH_ID, "panel"] == timelines.SINGLE
+    fig = timelines.spans_chart(spans.reset_index())
+    y = data.loc[SYNTH_ID, "y"]
+    bars = [b for b in fig.axes[1].patches if abs(b.get_y() + b.get_height() / 2 - y) < 1e-6]
+    matplotlib.pyplot.close(fig)
+    assert len(bars) >= 1 and any(np.allclose(b.get_facecolor(), to_rgba(figures.DARK_BLUE)) for b in bars)
 
 
 def test_gaps_tables_show_it_as_a_figure_with_its_words(built):
@@ -134,9 +142,14 @@ def test_a_count_with_no_stated_end_is_printed_on_the_spans_chart(obs):
     spans = rates.study_spans(obs)
     telegraph = spans[spans["source_id"] == "telegraph_socialmedia_2017-2022_undated"].iloc[0]
     assert telegraph["end"] == "" and telegraph["count"] == 921
-    fig = charts.spans_chart(spans)
+    fig = timelines.spans_chart(spans)
     texts = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
     matplotlib.pyplot.close(fig)
-    assert any(t.endswith("at least 921 people investigated (officers), no end stated") for t in texts), texts
-    # "no dated count" only for studies that have no count at all
-    assert sum(t.endswith("no dated count") for t in texts) == int(spans["count"].isna().sum())
+    # Changed deliberately (figures-2): people counted are named by who they were ("officers investigated").
+    assert any(t.endswith("at least 921 officers investigated, no end stated") for t in texts), texts
+    # "no dated total" only for studies that have no count at all (national rows print it; single-force rows
+    # draw an outline bar and say it in the data file)
+    data = timelines.spans_data(spans)
+    national = data[data["panel"] == timelines.NATIONAL]
+    assert sum(t == timelines.NO_COUNT for t in texts) == int(national["count"].isna().sum())
+    assert (data["words"] == timelines.NO_COUNT).sum() == int(spans["count"].isna().sum())

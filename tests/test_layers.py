@@ -27,8 +27,8 @@ LAYERS = [
     ("analysis", {"analysis.stats", "analysis.workforce", "analysis.quality", "analysis.rates", "analysis.years",
                   "analysis.outcomes_compare", "analysis.profile", "analysis.foi", "analysis.coverage",
                   "analysis.seen_in"}),
-    ("output", {"analysis.charts", "analysis.labels", "analysis.figures", "analysis.figure_catalogue",
-                "analysis.export", "analysis.profiles"}),
+    ("output", {"analysis.charts", "analysis.timelines", "analysis.labels", "analysis.figures",
+                "analysis.figure_catalogue", "analysis.export", "analysis.profiles"}),
     ("commands", {"analysis.notebooks", "analysis.pipeline", "analysis.add_foi", "analysis.additions",
                   "analysis.__main__", "analysis"}),
 ]
