@@ -76,19 +76,65 @@ def _period_of(start: str, end: str, bin_start: str | None, bin_end: str | None)
     return overlap >= MIN_OVERLAP_DAYS
 
 
+PERIOD_LABELS = tuple(p[0] for p in PERIODS) + (NO_PERIOD,)
+
+
+def _periods_of(start: str, end: str) -> list[str]:
+    """The coverage periods a figure's own period counts toward (NO_PERIOD when it states none)."""
+    if not start:
+        return [NO_PERIOD]
+    return [label for label, lo, hi in PERIODS if _period_of(start, end, lo, hi)]
+
+
+def period_studies(obs: pd.DataFrame) -> pd.DataFrame:
+    """One row per force x period x social-media study: state "figure" where the study gives the force a figure
+    for that period (see force_figures), else "refused" or "withheld" where the force refused the study (or its
+    figure was withheld) for that period and gave it no figure there. period_start/period_end span the study's
+    rows for that force and period. Forces, periods and studies in registry, PERIODS and source-id order.
+
+    The coverage grid, notebook 01's coverage by period and the stated targets all count from this table."""
+    rows = obs[(obs["topic"] == "social_media") & (obs["area_kind"] == "force") & obs["unit"].isin(FIGURE_UNITS)]
+    state = np.select([rows["qualifier"].isin(values.NUMBER_QUALIFIERS), rows["qualifier"] == "refused",
+                       rows["qualifier"].isin(WITHHELD)], ["figure", "refused", "withheld"], default="")
+    rows = rows.assign(state=state)
+    rows = rows[rows["state"] != ""]
+    out = []
+    for r in rows.itertuples():
+        for label in _periods_of(r.period_start, r.period_end):
+            out.append({"force": r.force, "period": label, "source_id": r.source_id, "state": r.state,
+                        "period_start": r.period_start, "period_end": r.period_end})
+    cols = ["force", "period", "source_id", "state", "period_start", "period_end"]
+    frame = pd.DataFrame(out, columns=cols)
+    if frame.empty:
+        return frame
+    rank = {"figure": 0, "refused": 1, "withheld": 2}
+    frame = frame.assign(_rank=frame["state"].map(rank))
+    best = frame.groupby(["force", "period", "source_id"], sort=False).agg(
+        _rank=("_rank", "min"), period_start=("period_start", "min"),
+        period_end=("period_end", lambda e: max([x for x in e if x] or [""]))).reset_index()
+    best["state"] = best["_rank"].map({v: k for k, v in rank.items()})
+    order_force = {f: i for i, f in enumerate(forces.registry()["force"])}
+    order_period = {p: i for i, p in enumerate(PERIOD_LABELS)}
+    best = best.assign(_f=best["force"].map(order_force), _p=best["period"].map(order_period))
+    best = best.sort_values(["_f", "_p", "source_id"], kind="stable")
+    return best[cols].reset_index(drop=True)
+
+
 def force_periods(obs: pd.DataFrame) -> pd.DataFrame:
     """Force x period (PERIODS, then "period not stated"): True where the force has a social-media figure."""
-    figs = force_figures(obs)
-    reg = forces.registry()["force"]
-    labels = [p[0] for p in PERIODS] + [NO_PERIOD]
-    table = pd.DataFrame(False, index=pd.Index(reg, name="force"), columns=labels)
-    for row in figs.itertuples():
-        if not row.period_start:
-            table.loc[row.force, NO_PERIOD] = True
-            continue
-        for label, lo, hi in PERIODS:
-            if _period_of(row.period_start, row.period_end, lo, hi):
-                table.loc[row.force, label] = True
+    counts = period_counts(obs)
+    return counts > 0
+
+
+def period_counts(obs: pd.DataFrame) -> pd.DataFrame:
+    """Force x period: how many social-media studies give the force a figure for that period (0: none; a force
+    that only refused counts 0 there)."""
+    studies = period_studies(obs)
+    figs = studies[studies["state"] == "figure"]
+    table = pd.DataFrame(0, index=pd.Index(forces.registry()["force"], name="force"), columns=list(PERIOD_LABELS))
+    counted = figs.groupby(["force", "period"])["source_id"].nunique()
+    for (force, period), n in counted.items():
+        table.loc[force, period] = int(n)
     return table
 
 
@@ -96,26 +142,21 @@ def coverage_by_period(obs: pd.DataFrame) -> pd.DataFrame:
     """Per period: forces (of the registry's 44) with at least one social-media figure, the studies that give
     them, and the forces without one. A last row, "any period", counts every force with a figure at all."""
     figs = force_figures(obs)
+    studies = period_studies(obs)
+    studies = studies[studies["state"] == "figure"]
     table = force_periods(obs)
     n = len(table)
+    short = forces.registry().set_index("force")["short_name"]
     rows = []
     for label, lo, hi in PERIODS + ((NO_PERIOD, None, None),):
         have = table.index[table[label]]
-        if label == NO_PERIOD:
-            studies = figs.loc[(figs["period_start"] == "") & figs["force"].isin(have), "source_id"]
-        else:
-            dated = figs[figs["period_start"] != ""]
-            studies = dated.loc[[_period_of(s, e, lo, hi) for s, e in zip(dated["period_start"], dated["period_end"])],
-                                "source_id"]
         rows.append({"period": label, "from": lo or "", "to": hi or "", "forces_with_a_figure": len(have),
-                     "of_forces": n, "studies": int(studies.nunique()),
-                     "forces_without": ", ".join(forces.registry().set_index("force").loc[
-                         [f for f in table.index if f not in set(have)], "short_name"])})
+                     "of_forces": n, "studies": int(studies.loc[studies["period"] == label, "source_id"].nunique()),
+                     "forces_without": ", ".join(short.loc[[f for f in table.index if f not in set(have)]])})
     have = table.index[table.any(axis=1)]
     rows.append({"period": "any period", "from": "", "to": "", "forces_with_a_figure": len(have), "of_forces": n,
                  "studies": int(figs["source_id"].nunique()),
-                 "forces_without": ", ".join(forces.registry().set_index("force").loc[
-                     [f for f in table.index if f not in set(have)], "short_name"])})
+                 "forces_without": ", ".join(short.loc[[f for f in table.index if f not in set(have)]])})
     return pd.DataFrame(rows)
 
 

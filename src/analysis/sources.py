@@ -12,6 +12,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from . import locking, paths, tables
@@ -267,19 +268,52 @@ def verify_checksums(path: Path | None = None, raw_dir: Path | None = None) -> l
     return listed
 
 
+_MONTH_NAMES = ("January February March April May June July August September October November "
+                "December").split()
+
+
+def date_in_words(published) -> str:
+    """"2014-08-19" -> "19 August 2014", "2022-02" -> "February 2022"; anything else as it stands."""
+    text = str(published or "undated")
+    m = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", text)
+    if not m:
+        return text
+    year, month, day = m.groups()
+    words = f"{_MONTH_NAMES[int(month) - 1]} {year}"
+    return f"{int(day)} {words}" if day else words
+
+
 def citation(source_id: str, short: bool = False) -> str:
-    """A citation for a figure's source line: publisher, title (date); `short` gives publisher (date)."""
+    """A citation for a figure's source line: publisher, title (date); `short` gives publisher (date). The date
+    is left out where the title already gives it, and the title ends at its first semicolon (what follows is
+    this project's note on how the table was used, not the publisher's title)."""
     entry = source(source_id)
     publisher = entry["publisher"].split(" (")[0]
+    when = date_in_words(entry["published"])
     if short:
-        return f"{publisher} ({entry['published'] or 'undated'})"
-    return f"{publisher}, {entry['title']} ({entry['published'] or 'undated'})"
+        return f"{publisher} ({when})"
+    title = str(entry["title"]).split("; ")[0]
+    dated = str(entry["published"] or "")[:4] in title and str(entry["published"] or "")[:4].isdigit()
+    return f"{publisher}, {title}" + ("" if dated else f" ({when})")
+
+
+CITE_EACH_UP_TO = 12  # more sources than this are summarised by publisher (a source line stays a few lines)
 
 
 def source_line(source_ids) -> str:
-    """The "Source:" line printed under every figure; many sources are cited briefly, with a pointer."""
+    """The "Source:" line printed under every figure. Up to two sources in full, up to CITE_EACH_UP_TO briefly;
+    more are summarised by publisher, most frequent first, each source then being cited in the figure's CSV."""
     ids = list(dict.fromkeys(source_ids))
     if len(ids) <= 2:
         return "Source: " + "; ".join(citation(i) for i in ids) + ". Compiled by this project."
-    cited = "; ".join(citation(i, short=True) for i in ids)
-    return f"Sources ({len(ids)}): {cited}. Full references in data/raw/sources.yml. Compiled by this project."
+    if len(ids) <= CITE_EACH_UP_TO:
+        cited = "; ".join(citation(i, short=True) for i in ids)
+        return f"Sources ({len(ids)}): {cited}. Full references in data/raw/sources.yml. Compiled by this project."
+    publishers = pd.Series([source(i)["publisher"].split(" (")[0].split(";")[0].strip() for i in ids])
+    counts = publishers.value_counts()
+    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    named = [f"{p} ({n})" if n > 1 else p for p, n in counts.head(4).items()]
+    rest = len(counts) - len(named)
+    return (f"Sources: {len(ids)} publications from {len(counts)} publishers, including {', '.join(named)}"
+            + (f" and {rest} more" if rest else "") + "; each is cited in this figure's data file and in "
+            "data/raw/sources.yml. Compiled by this project.")
