@@ -81,8 +81,9 @@ def _sources_of(data: pd.DataFrame) -> list[str]:
 def _funnel(source_id: str, denominators: str, what: str):
     def build(inp: Inputs) -> Built:
         sub = inp.study(source_id, denominators)
-        fig = charts.funnel_plot(sub, what=what, findable_in="the ranked chart of the same figures and in this "
-                                                             "figure's data file")
+        where = ("the ranked chart of the same figures and in this figure's data file" if denominators == rates.OFFICIAL
+                 else "this figure's data file (the ranked chart of this study uses Home Office headcounts)")
+        fig = charts.funnel_plot(sub, what=what, findable_in=where)
         data = charts.funnel_data(sub)
         flagged = charts.funnel_finding(sub)
         alt = (f"Funnel plot of {what} per 1,000 against force size for {len(data)} forces "
