@@ -5,28 +5,37 @@ import shutil
 import pytest
 
 import analysis
+from analysis import paths, sources
+
+# The project's own tables, whatever a module-scoped `module_project` has patched paths to when a session
+# fixture is first used (paths are read at call time).
+PROCESSED_DIR = paths.PROCESSED_DIR
+
+
+def _load(name):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(paths, "PROCESSED_DIR", PROCESSED_DIR)
+        return analysis.load(name)
 
 
 @pytest.fixture(scope="session")
 def obs():
-    return analysis.load("observations")
+    return _load("observations")
 
 
 @pytest.fixture(scope="session")
 def wf():
-    return analysis.load("workforce")
+    return _load("workforce")
 
 
 @pytest.fixture(scope="session")
 def fr():
-    return analysis.load("force_rates")
+    return _load("force_rates")
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
+def _point_paths_at_a_copy(tmp_path, monkeypatch):
     """data/raw copied to tmp_path; every path the CLI and the build use points there (patched in one place,
     analysis.paths)."""
-    from analysis import paths, sources
     raw = tmp_path / "data" / "raw"
     shutil.copytree(paths.RAW_DIR, raw)
     processed = tmp_path / "data" / "processed"
@@ -36,6 +45,12 @@ def project(tmp_path, monkeypatch):
                         ("ADD_FOI_DIR", tmp_path / "data" / ".add-foi")):
         monkeypatch.setattr(paths, name, value)
     sources.refresh()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """data/raw copied to tmp_path; every path the CLI and the build use points there."""
+    _point_paths_at_a_copy(tmp_path, monkeypatch)
     yield tmp_path
     sources.refresh()
 
@@ -65,3 +80,34 @@ LONGEST = ("crash_safety:add-foi", "tests/test_figure_build.py", "crash_safety:b
 
 def _rank(group: str) -> int:
     return next((i for i, name in enumerate(LONGEST) if name in group), len(LONGEST))
+
+
+@pytest.fixture(scope="module")
+def module_project(tmp_path_factory):
+    """As `project`, shared by the tests of one module (for a build that several tests read)."""
+    tmp_path = tmp_path_factory.mktemp("project")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _point_paths_at_a_copy(tmp_path, monkeypatch)
+        yield tmp_path
+    sources.refresh()
+
+
+SYNTHETIC = __import__("pathlib").Path(__file__).parent / "synthetic"
+
+
+def pa_gap_force() -> str:
+    """A force with no figure in the PA 2014 study (Wiltshire while it has none), for the synthetic files to fill:
+    computed, so that research adding real figures never collides with a synthetic one."""
+    from analysis import quality, rates
+    gaps = quality.with_gaps(quality.force_values(analysis.load("observations"), rates.PA2014))
+    missing = list(gaps.loc[gaps["status"] == "no figure found", "force"])
+    assert missing, "every force has a PA 2014 figure: point the further-outlet tests at another study's gap"
+    return "Wiltshire Police" if "Wiltshire Police" in missing else missing[0]
+
+
+def synthetic_file(name: str, folder, force: str) -> "__import__('pathlib').Path":
+    """A copy of tests/synthetic/<name> in `folder` with its force (Wiltshire Police) replaced by `force`."""
+    text = (SYNTHETIC / name).read_text(encoding="utf-8").replace("Wiltshire Police", force)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name

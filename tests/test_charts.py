@@ -5,7 +5,7 @@ import matplotlib
 import pytest
 
 import analysis
-from analysis import charts, figures, outcomes_compare, rates
+from analysis import charts, figures, outcomes_compare, rates, timelines
 
 matplotlib.use("Agg")
 
@@ -73,13 +73,28 @@ def test_outcome_chart_has_one_bar_per_base(obs):
 
 
 def test_spans_and_series_charts_draw_every_row(obs):
+    # Changed deliberately (figures-2): the charts moved to analysis.timelines and fit one page. National and
+    # multi-force studies have a row each; single-force reports are bars in their force's row; every study is
+    # drawn exactly once. The series chart has one named row per figure.
     wf = analysis.load("workforce")
     spans = rates.study_spans(obs)
-    fig = charts.spans_chart(spans)
-    assert len(fig.axes[0].get_yticklabels()) == len(spans)
+    data = timelines.spans_data(spans)
+    fig = timelines.spans_chart(spans)
+    national, single = data[data["panel"] == timelines.NATIONAL], data[data["panel"] == timelines.SINGLE]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == list(national.sort_values("y")["name"])
+    forces_rows = [t.get_text() for t in fig.axes[1].get_yticklabels()]
+    assert len(forces_rows) == single["force"].nunique()
+    for row in forces_rows:
+        force, n = row.split(": ")
+        assert int(n.split()[0]) == int((single["force"] == force).sum())
+    bars = len(fig.axes[0].patches) + len(fig.axes[1].patches)
+    arrows = sum(1 for a in fig.axes for t in a.texts if getattr(t, "arrow_patch", None) is not None)
+    assert bars + arrows == len(spans)
     figures.close(fig)
     series = rates.force_series(obs, wf)
-    fig = charts.series_chart(series)
+    fig = timelines.series_chart(series)
+    rows = [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]
+    assert rows == list(timelines.series_data(series)["label"]) and len(set(rows)) == len(rows)
     rated = series["annual_rate_per_1000"].notna().sum()
-    assert len(fig.axes[0].lines) >= rated
+    assert len(fig.axes[1].collections[-1].get_offsets()) == rated
     figures.close(fig)

@@ -3,6 +3,7 @@ wide, every point label nearest its own marker. The checks themselves are shown 
 import time
 
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,6 +78,146 @@ def test_a_leader_line_ending_at_the_wrong_marker_is_caught():
     points = pd.DataFrame({"label": ["Force A", "Force B"], "x": [1.0, 2.0], "y": [1.0, 2.0]})
     assert labels.label_problems(ax, points) == []  # the same leader, to its own marker, passes
     figures.close(fig)
+
+
+# --- the tightened rules, on synthetic figures (the two defects of the published funnels, rebuilt) ------------
+
+def _canvas():
+    """A briefing-width canvas (7.5 in, as the figures) with axes in pixel-like data units."""
+    figures.set_theme()
+    fig, ax = plt.subplots(figsize=(figures.FIG_WIDTH, 4))
+    ax.set_xlim(0, 600)
+    ax.set_ylim(0, 300)
+    fig.canvas.draw()
+    return fig, ax
+
+
+def _to_data(ax, px):
+    return ax.transData.inverted().transform(px)
+
+
+def _label_size(fig, text):
+    probe = matplotlib.text.Text(0, 0, text, fontsize=figures.MIN_FONT, figure=fig)
+    ext = probe.get_window_extent(fig.canvas.get_renderer())
+    return ext.width, ext.height
+
+
+def _dot(ax, px):
+    x, y = _to_data(ax, px)
+    ax.scatter([x], [y], s=charts.MARKER_AREA)
+    return x, y
+
+
+def _label_at(ax, text, own_data, box_x0_px, box_y0_px, leader=False):
+    """A label whose box starts at (box_x0_px, box_y0_px), tied to the marker at own_data."""
+    fig = ax.figure
+    own_px = ax.transData.transform(own_data)
+    offset = ((box_x0_px - own_px[0]) * 72 / fig.dpi, (box_y0_px - own_px[1]) * 72 / fig.dpi)
+    ann = ax.annotate(text, own_data, xytext=offset, textcoords="offset points", ha="left", va="bottom",
+                      fontsize=figures.MIN_FONT, arrowprops=dict(arrowstyle="-") if leader else None)
+    ann.set_gid(labels.LABEL_GID)
+    return ann
+
+
+def _pt(fig, pt):
+    return labels.placed_pt_to_px(fig, pt)
+
+
+def test_a_name_that_starts_beside_another_forces_dot_is_caught():
+    """pa2014_funnel as published: "Northumbria (24)" sat up-left of its own dot (1.6 pt from its lower right
+    corner, print size) and started 7.1 pt to the right of West Mercia's dot. Nearer its own marker, so the old
+    check passed it; a reader reads the name as West Mercia's."""
+    fig, ax = _canvas()
+    r = np.sqrt(charts.MARKER_AREA) / 2 * fig.dpi / 72
+    w, h = _label_size(fig, "Northumbria (24)")
+    own_px = np.array([400.0, 200.0])
+    box = (own_px[0] - r - _pt(fig, 1.6) * 0.7 - w, own_px[1] + r * 0.7, 0, 0)
+    box = (box[0], box[1], box[0] + w, box[1] + h)
+    other_px = np.array([box[0] - _pt(fig, 7.1) - r, (box[1] + box[3]) / 2])
+    own = _dot(ax, own_px)
+    other = _dot(ax, other_px)
+    ann = _label_at(ax, "Northumbria (24)", own, box[0], box[1])
+    points = pd.DataFrame({"label": ["Northumbria (24)", "West Mercia (20)"], "x": [own[0], other[0]],
+                           "y": [own[1], other[1]]})
+    problems = labels.label_problems(ax, points)
+    fig.canvas.draw()
+    drawn = matplotlib.text.Text.get_window_extent(ann, fig.canvas.get_renderer())
+    d_own = labels._box_distance((drawn.x0, drawn.y0, drawn.x1, drawn.y1), own_px)[0]
+    d_other = labels._box_distance((drawn.x0, drawn.y0, drawn.x1, drawn.y1), other_px)[0]
+    figures.close(fig)
+    assert d_own < d_other  # the old rule ("nearer its own marker, by any margin") let it through
+    assert any("Northumbria (24)" in p and "not clearly nearer" in p for p in problems), problems
+
+
+def test_an_unlabelled_dot_under_a_leader_label_is_caught():
+    """bbcsdu funnels as published: "Suffolk (1)" had a leader line to its own dot, and another force's dot sat
+    1.2 pt under the end of the name. The old check only looked at the leader's end."""
+    fig, ax = _canvas()
+    r = np.sqrt(charts.MARKER_AREA) / 2 * fig.dpi / 72
+    w, h = _label_size(fig, "Suffolk (1)")
+    own_px = np.array([300.0, 150.0])
+    box_x0, box_y0 = own_px[0] - r - _pt(fig, 7.9) - w, own_px[1] + _pt(fig, 8)
+    other_px = np.array([box_x0 + w - 2, box_y0 - _pt(fig, 1.2) - r])
+    own = _dot(ax, own_px)
+    other = _dot(ax, other_px)
+    _label_at(ax, "Suffolk (1)", own, box_x0, box_y0, leader=True)
+    points = pd.DataFrame({"label": ["Suffolk (1)", "Cumbria (1)"], "x": [own[0], other[0]], "y": [own[1], other[1]]})
+    problems = labels.label_problems(ax, points)
+    figures.close(fig)
+    assert any("Suffolk (1)" in p and "another marker is" in p for p in problems), problems
+    assert not any("leader line ends" in p for p in problems)  # the leader itself is right: the old check passed
+
+
+def test_a_leader_line_through_another_label_is_caught():
+    fig, ax = _canvas()
+    a, b = _dot(ax, (100.0, 100.0)), _dot(ax, (500.0, 250.0))
+    w, h = _label_size(fig, "Force B")
+    _label_at(ax, "Force A", a, 420, 40, leader=True)  # its leader runs up-left, through Force B's label
+    _label_at(ax, "Force B", b, 250, 60)
+    points = pd.DataFrame({"label": ["Force A", "Force B"], "x": [a[0], b[0]], "y": [a[1], b[1]]})
+    problems = labels.label_problems(ax, points)
+    figures.close(fig)
+    assert any("Force A" in p and "crosses another label" in p for p in problems), problems
+
+
+def test_placement_never_repeats_those_defects_on_the_same_layout():
+    """The Northumbria layout given to place_labels: the label goes where the rules hold (or, optional, not at
+    all); never where the check fails."""
+    fig, ax = _canvas()
+    r = np.sqrt(charts.MARKER_AREA) / 2 * fig.dpi / 72
+    own, other = _dot(ax, (400.0, 200.0)), _dot(ax, (300.0, 212.0))
+    labels.place_labels(ax, [own[0], other[0]], [own[1], other[1]], ["Northumbria (24)", "West Mercia (20)"],
+                        mandatory=[True, True], fontsize=figures.MIN_FONT, marker_radius_pt=r * 72 / fig.dpi)
+    points = pd.DataFrame({"label": ["Northumbria (24)", "West Mercia (20)"], "x": [own[0], other[0]],
+                           "y": [own[1], other[1]]})
+    placed = [t.get_text() for t in ax.texts if t.get_gid() == labels.LABEL_GID]
+    problems = labels.label_problems(ax, points)
+    figures.close(fig)
+    assert sorted(placed) == sorted(points["label"]) and problems == []
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_placement_on_random_scatters_passes_the_check(seed):
+    """SYNTHETIC scatters (seeded): every label place_labels places by choice passes label_problems; a mandatory
+    label is always placed, and where no spot keeps the rules (a crowded scatter) it is marked forced and the
+    check reports it, so the figure build refuses the figure instead of printing a name that may mislead."""
+    rng = np.random.default_rng(seed)
+    fig, ax = _canvas()
+    n = 30
+    x, y = rng.uniform(20, 580, n), rng.uniform(20, 280, n)
+    ax.scatter(x, y, s=charts.MARKER_AREA)
+    texts = [f"Synthetic force {i} ({rng.integers(1, 99)})" for i in range(n)]
+    mandatory = [i < 3 for i in range(n)]
+    anns = labels.place_labels(ax, x, y, texts, mandatory=mandatory, fontsize=figures.MIN_FONT,
+                               marker_radius_pt=np.sqrt(charts.MARKER_AREA) / 2 + 0.5, optional_rings=2)
+    placed = {t.get_text() for t in anns}
+    forced = {t.get_text() for t in anns if t.forced}
+    problems = labels.label_problems(ax, pd.DataFrame({"label": texts, "x": x, "y": y}))
+    figures.close(fig)
+    assert set(texts[:3]) <= placed
+    assert forced <= set(texts[:3])
+    named = {text for text in placed if any(repr(text) in p for p in problems)}
+    assert named == forced, problems
 
 
 def test_overlapping_text_and_text_off_the_canvas_are_caught():
@@ -162,3 +303,20 @@ def test_a_page_set_of_44_forces_by_3_funnels_renders_well_under_30_seconds(fr):
         for sub in subs:
             figures.close(charts.funnel_plot(sub, highlight=force))
     assert time.process_time() - start < 30
+
+
+def test_every_force_highlighted_on_every_funnel_passes_the_label_checks(fr):
+    """What the force profile pages draw (highlight=force, 44 forces x 3 funnels): the highlighted force is always
+    named, and no name on any of those charts breaks a rule."""
+    figures.set_theme()
+    failures = []
+    for force in forces.registry()["force"]:
+        for sub in _funnels(fr):
+            fig = charts.funnel_plot(sub, highlight=force)
+            data = charts.funnel_data(sub, highlight=force)
+            placed = {t.get_text() for t in fig.axes[0].texts if t.get_gid() == labels.LABEL_GID}
+            if data["highlighted"].any() and data.loc[data["highlighted"], "label"].iloc[0] not in placed:
+                failures.append(f"{force}: not named")
+            failures += [f"{force}: {p}" for p in labels.label_problems(fig.axes[0], data)]
+            figures.close(fig)
+    assert failures == []

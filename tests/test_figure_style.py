@@ -71,3 +71,12 @@ def test_colour_is_never_the_only_channel_on_funnels():
     looks = [(marker, face == "white") for marker, face, _, _ in charts.POSITION_STYLE.values()]
     assert len(set(looks)) == len(looks)
     assert charts.HIGHLIGHT_STYLE[0] not in {m for m, _ in looks}
+
+
+def test_coverage_cells_are_marks_with_3_to_1_contrast_and_a_second_channel():
+    # the lightest blue fill is under 3:1 on white, so every filled cell has a dark-blue edge and its number
+    # printed; a refused cell has an orange edge (3:1) and the word "refused"; a gap is pale and empty
+    assert _contrast(figures.DARK_BLUE) >= 3 and _contrast(figures.ORANGE) >= 3
+    assert any(_contrast(c) < 3 for c in charts.COVERAGE_FILLS.values())  # why the edge is needed
+    fills = list(charts.COVERAGE_FILLS.values())
+    assert fills == sorted(fills, key=lambda c: -_contrast(c, "black"))  # light to dark as the count rises

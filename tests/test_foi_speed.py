@@ -201,12 +201,15 @@ def test_a_table_at_the_row_cap_reads_within_3x_read_csv(tmp_path):
     table = foi.read_foi_table(path, force="Kent")
     assert len(table) == 3 * (foi.MAX_ROWS - 1) and len(pd.read_csv(path)) == foi.MAX_ROWS - 1
     ours, plain = [], []
+    # CPU time of this process (both readers are single-threaded): under `make test` the other workers and the
+    # processes the crash tests start share the cores, and time spent waiting for one is not the reader's cost.
+    # benchmarks/run.py measures the same ratio in wall-clock time on a quiet machine.
     for _ in range(15):
-        t = time.perf_counter()
+        t = time.process_time()
         foi.read_foi_table(path, force="Kent")
-        ours.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        ours.append(time.process_time() - t)
+        t = time.process_time()
         pd.read_csv(path)
-        plain.append(time.perf_counter() - t)
+        plain.append(time.process_time() - t)
     ratio = statistics.median(ours) / statistics.median(plain)
     assert ratio <= 3, f"read_foi_table {statistics.median(ours) * 1000:.1f} ms is {ratio:.1f}x read_csv"

@@ -3,7 +3,6 @@ safety (defusedxml, no formulas, CSV injection); the add-foi command and the bui
 from __future__ import annotations
 
 import math
-import shutil
 
 import pandas as pd
 import pytest

@@ -331,15 +331,18 @@ def _write(path, text):
 
 
 def test_alias_to_unknown_force_names_file_and_line(tmp_path, monkeypatch, fresh_tables):
-    bad = _write(tmp_path / "force_aliases.csv", "alias,force\nGMP,Greater Manchester Police\nX,Nowhere Police\n")
+    bad = _write(tmp_path / "force_aliases.csv", "alias,force,seen_in\n"
+                 "GMP,Greater Manchester Police,https://example.org/synthetic\n"
+                 "X,Nowhere Police,https://example.org/synthetic\n")
     monkeypatch.setattr(forces, "ALIASES_FILE", bad)
-    with pytest.raises(ValueError, match=r"force_aliases\.csv line 3"):
+    with pytest.raises(ValueError, match=r"force_aliases\.csv line 3: force 'Nowhere Police'"):
         canonical_force("GMP")
 
 
 def test_alias_mapping_to_two_forces_is_refused(tmp_path, monkeypatch, fresh_tables):
     bad = _write(tmp_path / "force_aliases.csv",
-                 "alias,force\nWest Midlands Police,West Midlands Police\nwest-midlands,West Mercia Police\n")
+                 "alias,force,seen_in\nWest Midlands Police,West Midlands Police,https://example.org/synthetic\n"
+                 "west-midlands,West Mercia Police,https://example.org/synthetic\n")
     monkeypatch.setattr(forces, "ALIASES_FILE", bad)
     with pytest.raises(ValueError, match=r"force_aliases\.csv line 3.*already"):
         canonical_force("GMP")
@@ -360,7 +363,8 @@ def test_registry_with_missing_force_is_refused(tmp_path, monkeypatch, fresh_tab
 
 
 def test_aggregate_alias_that_is_a_force_is_refused(tmp_path, monkeypatch, fresh_tables):
-    bad = _write(tmp_path / "aggregates.csv", "alias,area,area_code,kind\nKent,Kent group,,ad_hoc_group\n")
+    bad = _write(tmp_path / "aggregates.csv",
+                 "alias,area,area_code,kind,seen_in\nKent,Kent group,,ad_hoc_group,https://example.org/synthetic\n")
     monkeypatch.setattr(forces, "AGGREGATES_FILE", bad)
-    with pytest.raises(ValueError, match=r"aggregates\.csv line 2"):
+    with pytest.raises(ValueError, match=r"aggregates\.csv line 2: alias 'Kent' is also a spelling"):
         canonical_area("England and Wales")

@@ -17,7 +17,7 @@ from analysis.paths import PACKAGE_DIR
 # readers/ -> vocabularies -> cleaning/ -> build -> analysis -> charts, figures, export, profiles -> commands.
 LAYERS = [
     ("paths", {"analysis.paths"}),
-    ("values", {"analysis.values"}),
+    ("values", {"analysis.values", "analysis.snippets", "analysis.provenance"}),
     ("tables", {"analysis.tables", "analysis.locking", "analysis.stamps"}),
     ("readers", {"analysis.readers", "analysis.readers.errors", "analysis.readers.grid", "analysis.readers.shape"}),
     ("vocabularies", {"analysis.forces", "analysis.outcomes", "analysis.periods", "analysis.populations",
@@ -26,10 +26,12 @@ LAYERS = [
                   "analysis.cleaning.foi_tables", "analysis.cleaning.workforce"}),
     ("build", {"analysis.build", "analysis.datasets"}),
     ("analysis", {"analysis.stats", "analysis.workforce", "analysis.quality", "analysis.rates", "analysis.years",
-                  "analysis.outcomes_compare", "analysis.profile", "analysis.force_profile", "analysis.foi"}),
-    ("output", {"analysis.charts", "analysis.labels", "analysis.figures", "analysis.figure_catalogue",
-                "analysis.export", "analysis.profiles"}),
-    ("commands", {"analysis.notebooks", "analysis.pipeline", "analysis.add_foi", "analysis.__main__", "analysis"}),
+                  "analysis.outcomes_compare", "analysis.profile", "analysis.force_profile", "analysis.foi",
+                  "analysis.coverage", "analysis.seen_in"}),
+    ("output", {"analysis.charts", "analysis.timelines", "analysis.labels", "analysis.figures",
+                "analysis.figure_catalogue", "analysis.export", "analysis.profiles"}),
+    ("commands", {"analysis.notebooks", "analysis.pipeline", "analysis.add_foi", "analysis.additions",
+                  "analysis.__main__", "analysis"}),
 ]
 LAYER_OF = {module: i for i, (_, modules) in enumerate(LAYERS) for module in modules}
 

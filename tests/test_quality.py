@@ -66,3 +66,16 @@ def test_with_gaps_lists_every_territorial_force():
     assert len(grid) == 43
     assert set(grid["status"]) == {"figure", "refused", "no figure found"}
     assert grid.loc[grid["status"] == "no figure found", "value"].isna().all()
+
+
+def test_a_regional_total_repeated_by_outlets_is_never_the_national_figure(obs):
+    """More outlets giving 'Yorkshire's four forces' 117 than give 828: only a country counts."""
+    from analysis import quality
+    pa = "pa_socialmedia_2009-2014_2014-08"
+    region = obs[(obs["source_id"] == pa) & (obs["force"] == "Yorkshire's four forces")
+                 & (obs["measure"] == "cases_investigated")].head(1)
+    national = obs[(obs["source_id"] == pa) & (obs["area_kind"] == "country_group")
+                   & (obs["measure"] == "cases_investigated") & (obs["value"] == 828)]
+    extra = pd.concat([region.assign(outlet=f"Synthetic Test Outlet {i}") for i in range(national["outlet"].nunique() + 1)])
+    both = pd.concat([obs, extra], ignore_index=True)
+    assert quality.national_value(both, pa, "cases_investigated") == 828

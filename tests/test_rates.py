@@ -179,10 +179,35 @@ def test_home_office_context_is_proceedings_not_vocabulary(obs):
 def test_study_spans_annualise_and_mark_open_ends(obs):
     spans = rates.study_spans(obs)
     dated = spans[spans["count"].notna()]
-    np.testing.assert_allclose(dated["annual_count"], dated["count"] / dated["period_years"])
+    # Changed deliberately (figures-2): a span under about a year is never annualised (no yearly count).
+    long = dated[dated["period_years"] >= stats.MIN_YEARS_TO_ANNUALISE]
+    short = dated[dated["period_years"] < stats.MIN_YEARS_TO_ANNUALISE]
+    np.testing.assert_allclose(long["annual_count"], long["count"] / long["period_years"])
+    assert len(short) and short["annual_count"].isna().all()
     pa = spans[spans["source_id"] == rates.PA2014].iloc[0]
     assert pa["count"] == 828  # the figure most outlets agree on, not the lone 848
     open_ended = spans[spans["end"] == ""]
     assert (open_ended["end_kind"] == "open (no end stated)").all()
     since = spans[spans["end_kind"] == "to publication"]
     assert len(since) and (since["end"].str[:7] == since["published"].str[:7]).all()
+
+
+def test_a_span_under_a_year_is_never_annualised_in_the_force_series(obs, wf):
+    series = rates.force_series(obs, wf)
+    short = series[series["period_years"] < stats.MIN_YEARS_TO_ANNUALISE]
+    assert len(short)  # the IOPC's March 2021 figure for the Met (one month)
+    assert short["annual_count"].isna().all() and short["annual_rate_per_1000"].isna().all()
+    with_workforce = short[short["denominator"].notna()]
+    assert len(with_workforce) and with_workforce["note"].str.contains("span under a year").all()
+    longer = series[series["period_years"] >= stats.MIN_YEARS_TO_ANNUALISE]
+    np.testing.assert_allclose(longer["annual_count"], longer["count"] / longer["period_years"])
+
+
+@pytest.mark.parametrize("start,end,words", [("2025-02-10", "2025-02-12", "3 days"),
+                                             ("2021-03-01", "2021-03-31", "one month"),
+                                             ("2023-04-01", "2023-08-31", "5 months"),
+                                             ("2018-01-01", "2018-12-31", "one year"),
+                                             ("2022-04-01", "2023-03-31", "one year"),
+                                             ("2009-01-01", "2014-02-17", "5.1 years")])
+def test_period_words_never_say_zero_months(start, end, words):
+    assert rates.period_words(stats.years_between(start, end)) == words

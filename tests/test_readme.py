@@ -86,19 +86,27 @@ def test_every_catalogue_figure_is_in_the_figure_table():
 
 
 def test_key_findings_agree_with_the_built_figures():
+    import analysis
     from analysis import tables
 
     findings = README.split("## Key findings", 1)[1].split("\n## ", 1)[0]
     titles = dict(zip(*(lambda t: (t["file"], t["title"]))(tables.read_csv(PROJ_ROOT / "figures" / "index.csv"))))
     covered, total = re.search(r"(\d+) of (\d+) forces", titles["coverage_grid.png"]).groups()
     assert f"{covered} of {total} forces" in findings
+    # Added (figures-2): the grid's headline also says how many forces have a figure for 2022 onwards, and the
+    # README says the same number, computed here from the data (notebook 01's coverage by period).
+    from analysis import coverage
+    by = coverage.coverage_by_period(analysis.load("observations")).set_index("period")
+    recent, early = by.loc["2022 onwards", "forces_with_a_figure"], by.loc["before 2014", "forces_with_a_figure"]
+    assert re.search(rf"\b{recent} since 2022$", titles["coverage_grid.png"]), titles["coverage_grid.png"]
+    assert f"only {recent} for 2022 onwards ({early} before 2014)" in findings
+    assert by.loc["any period", "forces_with_a_figure"] == int(covered)
     studies, spans = re.search(r"(\d+) studies in (\d+) different spans", titles["study_spans.png"]).groups()
     assert f"{studies} studies cover" in findings and f"{spans} different spans" in findings
     low, high = re.search(r"Between (\d+)% and (\d+)%", titles["outcomes_on_one_scale.png"]).groups()
     assert f"Between {low}% and {high}%" in findings
     rank, of = re.search(r"ranks (\d+) of (\d+)", titles["pa2014_rates_ranked.png"]).groups()
     assert f"ranks {rank} of {of}" in findings
-    import analysis
     fr = analysis.load("force_rates")
     pa = fr[(fr["source_id"] == "pa_socialmedia_2009-2014_2014-08") & (fr["denominator_source"] == "official")]
     flagged = pa[pa["funnel_position_adjusted"].isin(("beyond_998_above", "between_95_998_above",

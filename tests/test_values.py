@@ -291,3 +291,36 @@ def test_more_than_bounds(n):
 def test_fewer_than_bounds(n):
     q = parse_count(f"<{n}")
     assert (q.value, q.low, q.high) == (None, 0, n - 1)
+
+
+# "a dozen" (Express & Star 2022-01-05: "a dozen cases had been investigated in the region") is twelve; the
+# figures cleaner reads a leading "a" as "one", and "one dozen" must not become 1 with "dozen" left over.
+@pytest.mark.parametrize("text, qualifier, value, low, high", [
+    ("a dozen", "exact", 12, 12, 12),
+    ("dozen", "exact", 12, 12, 12),
+    ("A Dozen", "exact", 12, 12, 12),
+    ("one dozen", "exact", 12, 12, 12),
+    ("half a dozen", "exact", 6, 6, 6),
+    ("a dozen cases", "exact", 12, 12, 12),
+    ("about a dozen", "approximately", 12, None, None),
+    ("more than a dozen", "more_than", 12, 13, math.inf),
+    ("at least a dozen", "at_least", 12, 12, math.inf),
+])
+def test_a_dozen_is_twelve(text, qualifier, value, low, high):
+    q = parse_count(text)
+    assert (q.value, q.qualifier, q.low, q.high) == (value, qualifier, low, high)
+
+
+@pytest.mark.parametrize("text", ["dozens", "Dozens of officers", "two dozen", "hundreds", "scores of cases",
+                                  "more than dozens"])
+def test_dozens_names_no_number(text):
+    with pytest.raises(ValueParseError):
+        parse_count(text)
+
+
+def test_the_figures_cleaner_reads_a_dozen_as_twelve():
+    from analysis.cleaning.figures import _value
+    assert (_value("a dozen", "count").value, _value("a dozen", "count").qualifier) == (12, "exact")
+    assert _value("a detective constable", "count").value == 1  # the determiner rule still counts one
+    with pytest.raises(ValueParseError):
+        _value("dozens", "count")

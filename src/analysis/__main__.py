@@ -1,6 +1,7 @@
 """Command line: `python -m analysis [--verbose] COMMAND ...` (the commands are listed below).
 
-Commands: build, figures, notebooks, export, profiles, hash, add-foi, repair.
+Commands: build, figures, notebooks, export, profiles, hash, add-foi, repair, add-sources, add-outlet, seen-in,
+recode-add, coverage-log.
 
 The long steps (build, figures, notebooks, export, profiles) skip their work when their inputs and outputs are
 unchanged (content hashes in .stamps/, see analysis.stamps) and say so in one line; `--force` reruns them. Each takes
@@ -185,6 +186,120 @@ def _repair(args) -> int:
     return 0
 
 
+def _add_sources_arguments(n: argparse.ArgumentParser) -> None:
+    n.add_argument("entries", help="a sources_entries.yml (a YAML list of entries with files: and sha256)")
+    n.add_argument("--raw-dir", required=True, help="the folder holding <source_id>/ for every entry")
+    n.add_argument("--no-build", action="store_true", help="do not rebuild data/processed/")
+
+
+def _add_sources(args) -> int:
+    """New sources from a research helper's sources_entries.yml and raw/<id>/ folders: checked, copied, listed."""
+    from . import locking
+    from .additions import add_sources
+    with locking.project_lock():
+        added = add_sources(args.entries, args.raw_dir, rebuild=not args.no_build)
+    return _report_added([f"added {i}: data/raw/{i}/ and its sources.yml entry" for i in added], args.no_build)
+
+
+def _report_added(lines: list[str], no_build: bool) -> int:
+    for line in lines:
+        print(line)
+    if not no_build:
+        print("rebuilt data/processed/; run `make all` to re-execute the notebooks, then `make test`")
+    return 0
+
+
+def _add_outlet_arguments(o: argparse.ArgumentParser) -> None:
+    o.add_argument("source_id", nargs="?", help="the study's source id in sources.yml")
+    o.add_argument("path", nargs="?", help="the file: figures_<outlet>.csv, cases_<outlet>.csv or capture_<outlet>.txt")
+    o.add_argument("--outlet", default=None, help="the outlet's name (default: the file's outlet column)")
+    o.add_argument("--url", default=None, help="the outlet's url (default: the file's url column)")
+    o.add_argument("--list", default=None, help="a research extra_files.yml (source_id, path, sha256, outlet, url)")
+    o.add_argument("--raw-dir", default=".", help="with --list: the folder holding <source_id>/<path>")
+    o.add_argument("--no-build", action="store_true", help="do not rebuild data/processed/")
+
+
+def _add_outlet(args) -> int:
+    """A further outlet's report of a study already in the data: checked, copied, listed, rebuilt."""
+    from . import locking
+    from .additions import add_from_list, add_outlet_file
+    if not args.list and not (args.source_id and args.path):
+        raise ValueError("add-outlet: give SOURCE_ID and PATH, or --list extra_files.yml --raw-dir DIR")
+    with locking.project_lock():
+        if args.list:
+            added = add_from_list(args.list, args.raw_dir, rebuild=not args.no_build)
+        else:
+            added = [add_outlet_file(args.source_id, args.path, outlet=args.outlet, url=args.url,
+                                     rebuild=not args.no_build)]
+    return _report_added([f"added {path} with its sha256 under files: in sources.yml" for path in added],
+                         args.no_build)
+
+
+def _seen_in_arguments(w: argparse.ArgumentParser) -> None:
+    w.add_argument("text", nargs="?", help="the spelling, e.g. 'Wilts Police'")
+    w.add_argument("--refresh-legacy", action="store_true",
+                   help="rows citing a research note or 'unattested' whose spelling is now in data/raw: cite the source")
+    w.add_argument("--table", default="force_aliases",
+                   choices=("force_aliases", "aggregates", "outcome_wording", "populations"))
+
+
+def _seen_in(args) -> int:
+    """Which sources hold a spelling: to fill seen_in when a new spelling is added to a recode table."""
+    from . import locking
+    from .seen_in import refresh_legacy, where_seen
+    if args.refresh_legacy:
+        with locking.project_lock():  # rewrites recode tables the build reads
+            changed = refresh_legacy()
+        for table, spelling, source_id in changed:
+            print(f"{table}: {spelling!r} now cites {source_id}")
+        return 0
+    if not args.text:
+        raise ValueError("seen-in: give the spelling to look for, or --refresh-legacy")
+    found = where_seen(args.text, args.table)
+    if not found:
+        print(f"{args.text!r} is not in any file of data/raw: cite the url of the page it was seen on",
+              file=sys.stderr)
+        return 1
+    for source_id in found:
+        print(source_id)
+    return 0
+
+
+def _recode_add_arguments(r: argparse.ArgumentParser) -> None:
+    r.add_argument("path", help="a recode_additions.csv with header table,key,value,seen_in")
+
+
+def _recode_add(args) -> int:
+    """Append reviewed spellings (recode_additions.csv: table,key,value,seen_in) to the recode tables."""
+    from . import locking
+    from .seen_in import add_recode_rows
+    with locking.project_lock():  # the recode tables are read by every build
+        added, review = add_recode_rows(args.path)
+    for row in added:
+        print(f"{row['table']}: {row['key']!r} -> {row['value']!r} (seen in {row['seen_in']})")
+    print(f"{len(added)} row(s) added; spellings the tables already read the same way were skipped")
+    for row in review:
+        print(f"not added, {row['why']}: {row['key']!r} ({row['value']}; seen in {row['seen_in']})")
+    return 0
+
+
+def _coverage_log_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--append", nargs="+", default=None,
+                   help="research coverage_log.csv files to append first (same header; all rows checked)")
+
+
+def _coverage_log(args) -> int:
+    """Check docs/coverage_log.csv and regenerate the summary in docs/coverage_log.md."""
+    from . import locking
+    from .coverage import append_logs, write_summary
+    with locking.project_lock():
+        if args.append:
+            print(f"appended {append_logs(args.append)} rows to docs/coverage_log.csv")
+        written = write_summary()
+    print(f"wrote {written}")
+    return 0
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -206,6 +321,16 @@ COMMANDS = (
     Command("add-foi", "add an FOI reply table (.xlsx, .ods, .csv, .xls) as a new source", _add_foi,
             _add_foi_arguments),
     Command("repair", "finish (or --undo) an add-foi that was stopped half-way", _repair, _repair_arguments),
+    Command("add-sources", "add new sources: a YAML list of sources.yml entries and their folders", _add_sources,
+            _add_sources_arguments),
+    Command("add-outlet", "add a further outlet's report of an existing study (data/raw/<source_id>/"
+            "figures_<outlet>.csv, cases_<outlet>.csv, capture_<outlet>.txt)", _add_outlet, _add_outlet_arguments),
+    Command("seen-in", "list the sources whose raw files hold a spelling (for a recode row's seen_in)", _seen_in,
+            _seen_in_arguments),
+    Command("recode-add", "append reviewed spellings (table,key,value,seen_in) to the recode tables", _recode_add,
+            _recode_add_arguments),
+    Command("coverage-log", "check docs/coverage_log.csv and regenerate docs/coverage_log.md's summary",
+            _coverage_log, _coverage_log_arguments),
 )
 
 

@@ -8,7 +8,6 @@ direct label carries it too. Point labels are placed by `labels.place_labels` an
 """
 from __future__ import annotations
 
-import matplotlib.dates as matplotlib_dates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -16,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from . import figures, forces, labels, outcomes, quality, rates, sources, stats, workforce
+from . import coverage, figures, forces, labels, outcomes, quality, rates, sources, stats, values, workforce
 from .figures import DARK_BLUE, DARK_GREY, LIGHT_GREY, LIGHT_PURPLE, MID_GREY, ORANGE, TEXT_GREY
 from .outcomes_compare import NOT_BROKEN_DOWN
 
@@ -38,6 +37,21 @@ MEASURE_WORDS = {"cases_investigated": "cases investigated", "people_investigate
                  "barred_list_entries": "barred-list entries"}
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
+# count_words: measures that count people say who they were ("75 officers investigated"); the others count
+# things and say whose they were in brackets ("828 cases investigated (officers, staff and PCSOs)").
+PEOPLE_MEASURES = {"people_investigated": "investigated", "people_with_case_to_answer": "with a case to answer",
+                   "disciplined": "disciplined", "misconduct_proceedings": "referred to proceedings",
+                   "people_subject_to_complaint": "subject to a complaint"}
+PEOPLE = {"officers": ("officer", "officers"), "staff": ("member of police staff", "police staff"),
+          "pcso": ("PCSO", "PCSOs"), "special_constables": ("special constable", "special constables"),
+          "all_personnel": ("officer or member of staff", "officers and staff"),
+          "unknown": ("person", "people")}
+THINGS = {"cases_investigated": ("case investigated", "cases investigated"), "complaints": ("complaint", "complaints"),
+          "conduct_cases": ("conduct case", "conduct cases"), "cases_to_answer": ("case to answer", "cases to answer"),
+          "allegations": ("allegation", "allegations"), "barred_list_entries": ("barred-list entry", "barred-list entries")}
+NOT_STATED = "role not stated"  # whether officers, staff or both were counted
+SHORT_WHO = {"all_personnel": "officers and staff"}  # PCSOs are police staff; the data file keeps the population
+
 
 def measure_words(measure: str) -> str:
     if measure not in MEASURE_WORDS:
@@ -45,9 +59,32 @@ def measure_words(measure: str) -> str:
     return MEASURE_WORDS[measure]
 
 
+def count_words(count, measure: str, population: str, qualifier: str = "exact") -> str:
+    """A headline count in plain words: "75 officers investigated", "1 officer referred to proceedings",
+    "about 18 cases investigated (officers or staff not stated)". A measure or population with no wording raises."""
+    number = values.qualified_words(count, qualifier or "exact")
+    form = 0 if float(count) == 1 and (qualifier or "exact") == "exact" else 1  # singular or plural
+    if measure in PEOPLE_MEASURES:
+        who = PEOPLE[population][form]
+        return f"{number} {who} {PEOPLE_MEASURES[measure]}" + (f" ({NOT_STATED})" if population == "unknown" else "")
+    if measure not in THINGS:
+        raise KeyError(f"no chart wording for measure {measure!r}: add it to charts.THINGS or charts.PEOPLE_MEASURES")
+    whose = NOT_STATED if population == "unknown" else SHORT_WHO.get(population, POPULATION_WORDS[population])
+    return f"{number} {THINGS[measure][form]} ({whose})"
+
+
 def date_words(iso: str) -> str:
     t = pd.Timestamp(iso)
     return f"{t.day} {_MONTHS[t.month - 1]} {t.year}"
+
+
+def in_text(short_name: str) -> str:
+    """A force's short name as it reads inside a sentence: "the Met" (the registry's short name is "Met")."""
+    return "the Met" if short_name == "Met" else short_name
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def names(items) -> str:
@@ -56,10 +93,6 @@ def names(items) -> str:
         return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
-
-def _number(x: float) -> str:
-    """Whole numbers as whole numbers ("1,300"), others to one decimal."""
-    return f"{x:,.0f}" if float(x) == round(float(x)) else f"{x:,.1f}"
 
 
 def _rated(rates_frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +124,7 @@ def rate_source_ids(rates_frame: pd.DataFrame) -> list[str]:
 
 def _denominator_words(rated: pd.DataFrame) -> str:
     if (rated["denominator_source"] == rates.OFFICIAL).all():
-        return "paid workers (officers, staff, PCSOs and designated officers; Home Office average headcount)"
+        return "officers and staff (Home Office average headcount)"
     return "workers, using the study's own published workforce figures"
 
 
@@ -160,7 +193,7 @@ def funnel_headline(rates_frame: pd.DataFrame) -> str:
         return "No force stands out once over-dispersion is allowed for"
     if len(out) > 2:
         return f"{len(out)} of {len(rated)} forces stand out even once over-dispersion is allowed for"
-    parts = [f"{r.short_name} ({'high' if r.funnel_position_adjusted.endswith('above') else 'low'})"
+    parts = [f"{in_text(r.short_name)} ({'high' if r.funnel_position_adjusted.endswith('above') else 'low'})"
              for r in out.itertuples()]
     return f"Only {names(parts)} stand{'s' if len(out) == 1 else ''} out once over-dispersion is allowed for"
 
@@ -176,7 +209,7 @@ def funnel_finding(rates_frame: pd.DataFrame) -> str:
     for code in OUTSIDE:
         sel = out[out["funnel_position_adjusted"] == code]
         if len(sel):
-            parts.append(f"{names(sel['short_name'])} {_WORDS[code]}")
+            parts.append(f"{names([in_text(n) for n in sel['short_name']])} {_WORDS[code]}")
     return (f"outside the limits widened for over-dispersion, {'; '.join(parts)}; the other "
             f"{len(rated) - len(out)} forces are inside them")
 
@@ -303,9 +336,12 @@ def _label_points(ax, data: pd.DataFrame, label_all: bool) -> None:
     # Highlight first, then flagged forces, then the rest from the largest force down (they have the least room).
     keep = keep.assign(_p=priority).sort_values(["_p", "x"], ascending=[True, False], kind="stable")
     mandatory = list(keep["funnel_position_adjusted"].isin(OUTSIDE) | keep["highlighted"])
+    centre = float(data["centre_rate_per_1000"].iloc[0])
+    x0, x1 = ax.get_xlim()
     labels.place_labels(ax, keep["x"].to_numpy(), keep["y"].to_numpy(), list(keep["label"]), mandatory=mandatory,
                         all_x=data["x"].to_numpy(), all_y=data["y"].to_numpy(), fontsize=figures.MIN_FONT,
-                        marker_radius_pt=np.sqrt(MARKER_AREA) / 2 + 0.5, optional_rings=2)
+                        marker_radius_pt=np.sqrt(MARKER_AREA) / 2 + 0.5, optional_rings=2,
+                        avoid=[(x0, centre, x1, centre)])  # no name printed over the pooled-rate line
 
 
 def ranked_data(rates_frame: pd.DataFrame, highlight: str | None = None) -> pd.DataFrame:
@@ -324,9 +360,9 @@ def ranked_headline(rates_frame: pd.DataFrame, what: str = "cases") -> str:
     by_rate = rated.sort_values(["rate_per_1000", "short_name"], ascending=[False, True]).iloc[0]
     by_count = rated.sort_values(["count", "short_name"], ascending=[False, True]).iloc[0]
     if by_rate.force == by_count.force:
-        return f"{by_rate.short_name} has both the most {what} and the highest rate"
+        return sentence(f"{in_text(by_rate.short_name)} has both the most {what} and the highest rate")
     rank = int((rated["rate_per_1000"] > by_count.rate_per_1000).sum() + 1)
-    return f"The most {what} ({by_count.short_name}) is not the highest rate: it ranks {rank} of {len(rated)}"
+    return sentence(f"{in_text(by_count.short_name)} has the most {what} but ranks {rank} of {len(rated)} by rate")
 
 
 def ranked_finding(rates_frame: pd.DataFrame, what: str = "cases") -> str:
@@ -334,12 +370,16 @@ def ranked_finding(rates_frame: pd.DataFrame, what: str = "cases") -> str:
     rated = _rated(rates_frame)
     by_rate = rated.sort_values(["rate_per_1000", "short_name"], ascending=[False, True]).iloc[0]
     by_count = rated.sort_values(["count", "short_name"], ascending=[False, True]).iloc[0]
-    text = (f"Highest rate: {by_rate.short_name}, {by_rate.rate_per_1000:.1f} {what} per 1,000 "
+    text = (f"Highest rate: {in_text(by_rate.short_name)}, {by_rate.rate_per_1000:.1f} {what} per 1,000 "
             f"(95% CI {by_rate.ci_low:.1f} to {by_rate.ci_high:.1f})")
     if by_rate.force != by_count.force:
         rank = int((rated["rate_per_1000"] > by_count.rate_per_1000).sum() + 1)
-        text += f"; the highest count ({by_count.short_name}, {by_count['count']:.0f}) ranks {rank} of {len(rated)} by rate"
+        text += (f"; the highest count ({in_text(by_count.short_name)}, {by_count['count']:.0f}) ranks {rank} of "
+                 f"{len(rated)} by rate")
     return text
+
+
+RANKED_ROW_IN = 0.19  # one force's row: 38 forces and the frame fit an A4 page at 16 cm wide
 
 
 def ranked_dot_plot(rates_frame: pd.DataFrame, *, what: str = "cases", highlight: str | None = None,
@@ -349,7 +389,7 @@ def ranked_dot_plot(rates_frame: pd.DataFrame, *, what: str = "cases", highlight
     by position against the funnel's widened limits (the flags); `highlight` drawn distinct and labelled."""
     rated = _rated(rates_frame)
     data = ranked_data(rated, highlight)
-    fig, ax = plt.subplots(figsize=(figures.FIG_WIDTH, 0.24 * len(data) + 1.0))
+    fig, ax = plt.subplots(figsize=(figures.FIG_WIDTH, RANKED_ROW_IN * len(data) + 1.0))
     ax.hlines(data["y"], data["ci_low"], data["ci_high"], color=MID_GREY, lw=1.4, zorder=2)
     _scatter(ax, data, "x", "y")
     centre = float(rated["centre_rate_per_1000"].iloc[0])
@@ -377,13 +417,28 @@ def ranked_dot_plot(rates_frame: pd.DataFrame, *, what: str = "cases", highlight
         f"so a force can be flagged while its interval crosses the pooled rate, or not flagged at a higher rate.")
     figures.finish(fig, title=title or ranked_headline(rated, what), subtitle=subtitle or study_words(rated, what),
                    note=caption, source_ids=source_ids or rate_source_ids(rated))
-    hi = data[data["highlighted"]]
-    for row in hi.itertuples():
-        ax.annotate(row.label, (row.x, row.y), xytext=(max(row.ci_high, row.x) + x_max * 0.02, row.y + 0.0),
-                    textcoords="data", va="center", ha="left", fontsize=figures.MIN_FONT, fontweight="bold",
-                    color="black", gid=labels.LABEL_GID,
-                    arrowprops=dict(arrowstyle="-", color="black", lw=0.8, shrinkA=2, shrinkB=6, relpos=(0, 0.5)))
+    for row in data[data["highlighted"]].itertuples():
+        _label_highlight_row(ax, data, row, x_max)
     return fig
+
+
+def _label_highlight_row(ax, data: pd.DataFrame, row, x_max: float) -> None:
+    """The highlighted force's name on its own row, with a leader line back to its marker: after its interval and
+    clear of the markers of the rows above and below (a name beside a neighbour's dot would read as its), else,
+    where that runs off the axes, before them."""
+    near = data[(data["y"] - row.y).abs() == 1]
+    gap = x_max * 0.03
+    after = max([row.ci_high, row.x] + [x + gap for x in near["x"] if x > row.x]) + gap
+    width = figures.text_width_in(ax.figure, row.label, figures.MIN_FONT, "bold")
+    per_inch = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.get_window_extent().width / ax.figure.dpi)
+    if after + width * per_inch <= ax.get_xlim()[1]:
+        at, ha, relpos = after, "left", (0, 0.5)
+    else:
+        at = min([row.ci_low, row.x] + [x - gap for x in near["x"] if x < row.x]) - gap
+        ha, relpos = "right", (1, 0.5)
+    ax.annotate(row.label, (row.x, row.y), xytext=(at, row.y), textcoords="data", va="center", ha=ha,
+                fontsize=figures.MIN_FONT, fontweight="bold", color="black", gid=labels.LABEL_GID,
+                arrowprops=dict(arrowstyle="-", color="black", lw=0.8, shrinkA=2, shrinkB=6, relpos=relpos))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -425,7 +480,8 @@ def cases_by_force_chart(obs: pd.DataFrame, source_id: str = rates.PA2014) -> pl
     ax.grid(axis="x", visible=True)
     top = shown.sort_values("count", ascending=False).head(3)
     n_gap, n_ref = int((data["status"] == "no figure found").sum()), int((data["status"] == "refused").sum())
-    title = f"{names(list(top['short_name']))} reported the most cases, but {n_gap + n_ref} forces gave no figure"
+    title = sentence(f"{names([in_text(n) for n in top['short_name']])} reported the most cases, but {n_gap + n_ref} "
+                     f"forces gave no figure")
     first = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & (obs["period_start"] != "")].iloc[0]
     subtitle = (f"{rates.study_label(source_id)}: cases investigated, {date_words(first['period_start'])} to "
                 f"{date_words(first['period_end'])}, by force (raw counts)")
@@ -576,6 +632,11 @@ def outcome_shares_chart(shares: pd.DataFrame, context: pd.DataFrame | None = No
     return fig
 
 
+def _year_ending(year: str) -> str:
+    """"year ending 31 March 2023" -> "Year to March 2023" (no abbreviation a reader has to decode)."""
+    return sentence(year.replace("year ending 31 ", "year to "))
+
+
 def _context_panel(ax, context: pd.DataFrame) -> None:
     context = context.reset_index(drop=True)
     y = np.arange(len(context))
@@ -584,7 +645,7 @@ def _context_panel(ax, context: pd.DataFrame) -> None:
         ax.text((0 if np.isnan(p) else p) + 1, yi, "not published" if np.isnan(p) else f"{p:.0f}%",
                 va="center", fontsize=figures.MIN_FONT, color=TEXT_GREY)
     short = {w: w.replace("referred to ", "") for w in context["what"]}
-    ax.set_yticks(y, [f"{r.year.replace('year ending ', 'YE ')}: {short[r.what]}" for r in context.itertuples()])
+    ax.set_yticks(y, [f"{_year_ending(r.year)}: {short[r.what]}" for r in context.itertuples()])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of officers referred to proceedings in the year")
@@ -624,291 +685,113 @@ def outcome_finding(shares: pd.DataFrame) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Coverage: which force has a figure in which social-media study
+# Coverage: which force has a figure for which period
+
+# Cells by how many studies give the force a figure for the period: the Analysis Function's sequential blues,
+# each with a dark edge (the lightest fill alone has under 3:1 contrast on white) and the number printed.
+COVERAGE_FILLS = {1: "#6BACE6", 2: "#2073BC", 3: DARK_BLUE}
+GAP_FILL = "#F2F2F2"
+PERIOD_HEADINGS = {"before 2014": "Before\n2014", "2014-2017": "2014 to\n2017", "2018-2021": "2018 to\n2021",
+                   "2022 onwards": "2022\nonwards", "period not stated": "Period\nnot stated"}
+ANY_PERIOD = "Any period"
+
 
 def coverage_table(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per force x social-media study with per-force counts: state figure / refused / none.
-
-    A force that only refused has no figure: it does not count as appearing. Studies come from the data, so a
-    new source adds a column with no edit here."""
-    rows = obs[(obs["area_kind"] == "force") & (obs["unit"] == "count") & (obs["topic"] == "social_media")]
-    studies = sorted(rows["source_id"].unique(), key=lambda s: (str(sources.source(s).get("published") or "9999"), s))
-    state = rows.assign(state=np.where(rows["qualifier"] == "refused", "refused", "figure")) \
-        .groupby(["force", "source_id"])["state"].agg(lambda s: "figure" if "figure" in set(s) else "refused")
+    """The coverage grid's data, one row per force x period x study behind a cell (the per-study detail): the
+    study's chart name and source id, whether it gave a figure or the force refused, the period its figures
+    for the force cover, and the cell it counts toward (x: period column, y: force row; cell_studies: how many
+    studies give the force a figure there; cell_state: figure / refused / none). Counts come from
+    analysis.coverage.period_studies, as in notebook 01, so chart and notebook count the same figures."""
+    studies = coverage.period_studies(obs)
+    counts = coverage.period_counts(obs)
     reg = forces.registry()
-    labels_ = study_labels(studies)
-    out = []
-    for xi, sid in enumerate(studies):
-        for yi, (force, short) in enumerate(zip(reg["force"], reg["short_name"])):
-            out.append({"force": force, "short_name": short, "source_id": sid, "study": labels_[sid], "x": xi,
-                        "y": yi, "state": state.get((force, sid), "none")})
-    return pd.DataFrame(out)
+    names_ = rates.study_names(studies["source_id"].unique(), obs) if len(studies) else {}
+    col = {p: i for i, p in enumerate(coverage.PERIOD_LABELS)}
+    row = {f: i for i, f in enumerate(reg["force"])}
+    short = dict(zip(reg["force"], reg["short_name"]))
+    out = studies.assign(short_name=studies["force"].map(short), study=studies["source_id"].map(names_),
+                         x=studies["period"].map(col), y=studies["force"].map(row))
+    out["cell_studies"] = [int(counts.at[f, p]) for f, p in zip(out["force"], out["period"])]
+    out["cell_state"] = np.where(out["cell_studies"] > 0, "figure", "refused")
+    return out[["force", "short_name", "period", "x", "y", "cell_studies", "cell_state", "study", "state",
+                "period_start", "period_end", "source_id"]].reset_index(drop=True)
 
 
-def study_labels(source_ids) -> dict:
-    """Chart names of studies (rates.study_label), made unique with the source id's period where two clash."""
-    base = {s: rates.study_label(s) for s in source_ids}
-    counts = pd.Series(list(base.values())).value_counts()
-    return {s: (f"{b} ({s.split('_')[2]})" if counts[b] > 1 else b) for s, b in base.items()}
+def coverage_headline(obs: pd.DataFrame) -> str:
+    by = coverage.coverage_by_period(obs).set_index("period")
+    anyp, recent = by.loc["any period"], by.loc[coverage.PERIODS[-1][0]]
+    few = "but only" if recent["forces_with_a_figure"] < anyp["forces_with_a_figure"] / 2 else "and"
+    return (f"{anyp['forces_with_a_figure']} of {anyp['of_forces']} forces have a social-media figure, "
+            f"{few} {recent['forces_with_a_figure']} since {coverage.PERIODS[-1][1][:4]}")
 
 
 def coverage_grid(obs: pd.DataFrame) -> plt.Figure:
-    data = coverage_table(obs)
-    studies = list(dict.fromkeys(data["source_id"]))
-    names_ = data.drop_duplicates("source_id").set_index("source_id")["study"]
-    reg = data.drop_duplicates("force")
-    fig, ax = plt.subplots(figsize=(figures.FIG_WIDTH, 0.2 * len(reg) + 1.9))
-    for row in data.itertuples():
-        if row.state == "figure":
-            ax.add_patch(Rectangle((row.x - 0.5, row.y - 0.5), 1, 1, facecolor=DARK_BLUE, edgecolor="white", lw=0.8))
-        elif row.state == "refused":
-            ax.add_patch(Rectangle((row.x - 0.5, row.y - 0.5), 1, 1, facecolor="white", edgecolor=ORANGE, lw=0,
-                                   hatch="xxxx"))
-        else:
-            ax.add_patch(Rectangle((row.x - 0.5, row.y - 0.5), 1, 1, facecolor="#F2F2F2", edgecolor="white", lw=0.8))
-    ax.set_xlim(-0.5, len(studies) - 0.5)
-    ax.set_ylim(len(reg) - 0.5, -0.5)
-    ax.set_yticks(range(len(reg)), reg["short_name"], fontsize=figures.MIN_FONT)
-    ax.set_xticks(range(len(studies)), [names_[s] for s in studies], rotation=90, fontsize=figures.MIN_FONT)
+    """Forces (rows, short names) x coverage periods (columns): each cell the number of social-media studies that
+    give the force a figure for that period; "refused" where the force only refused; pale where no figure was
+    found (a gap, not a zero). A last column counts the studies giving the force any figure, and a last row the
+    forces with a figure in each period (notebook 01's coverage by period). Fits one page at any number of
+    studies: the studies behind each cell are in coverage_table."""
+    detail = coverage_table(obs)
+    counts = coverage.period_counts(obs)
+    by = coverage.coverage_by_period(obs).set_index("period")
+    reg = forces.registry()
+    periods = list(coverage.PERIOD_LABELS)
+    refused = set(zip(detail.loc[detail["cell_state"] == "refused", "force"],
+                      detail.loc[detail["cell_state"] == "refused", "period"]))
+    figs = detail[detail["state"] == "figure"]
+    any_studies = figs.groupby("force")["source_id"].nunique()
+    n_rows = len(reg) + 1
+    fig, ax = plt.subplots(figsize=(figures.FIG_WIDTH, 0.18 * n_rows + 0.7))
+    total_x = len(periods) + 0.25  # the "any period" column, set a little apart
+    for yi, force in enumerate(reg["force"]):
+        for xi, period in enumerate(periods):
+            n = int(counts.at[force, period])
+            if n:
+                fill = COVERAGE_FILLS[min(n, 3)]
+                ax.add_patch(Rectangle((xi - 0.46, yi - 0.42), 0.92, 0.84, facecolor=fill, edgecolor=DARK_BLUE, lw=0.6))
+                ax.text(xi, yi, f"{n}", ha="center", va="center", fontsize=figures.MIN_FONT,
+                        color=_text_colour(fill))
+            elif (force, period) in refused:
+                ax.add_patch(Rectangle((xi - 0.46, yi - 0.42), 0.92, 0.84, facecolor="white", edgecolor=ORANGE,
+                                       lw=1.2))
+                ax.text(xi, yi, "refused", ha="center", va="center", fontsize=figures.MIN_FONT, color=TEXT_GREY)
+            else:
+                ax.add_patch(Rectangle((xi - 0.46, yi - 0.42), 0.92, 0.84, facecolor=GAP_FILL, edgecolor="none"))
+        total = int(any_studies.get(force, 0))
+        ax.text(total_x, yi, f"{total}" if total else "none", ha="center", va="center", fontsize=figures.MIN_FONT,
+                color="black" if total else TEXT_GREY, fontweight="bold" if total else "normal")
+    yi = len(reg)
+    for xi, period in enumerate(periods):
+        ax.text(xi, yi + 0.15, f"{by.loc[period, 'forces_with_a_figure']}", ha="center", va="center",
+                fontsize=figures.MIN_FONT, fontweight="bold")
+    ax.text(total_x, yi + 0.15, f"{by.loc['any period', 'forces_with_a_figure']}", ha="center", va="center",
+            fontsize=figures.MIN_FONT, fontweight="bold")
+    ax.axhline(yi - 0.5, color=DARK_GREY, lw=0.8)
+    ax.set_xlim(-0.55, total_x + 0.55)
+    ax.set_ylim(n_rows - 0.35, -0.6)
+    ax.set_yticks(range(n_rows), list(reg["short_name"]) + ["Forces with a figure"], fontsize=figures.MIN_FONT)
+    ax.get_yticklabels()[-1].set_fontweight("bold")
+    ax.xaxis.tick_top()
+    ax.set_xticks(list(range(len(periods))) + [total_x],
+                  [PERIOD_HEADINGS[p] for p in periods] + ["Any\nperiod"], fontsize=figures.MIN_FONT)
     ax.grid(False)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    appear = data[data["state"] == "figure"].groupby("force").size()
-    only_refused = set(data.loc[data["state"] == "refused", "force"]) - set(appear.index)
-    figures.legend_above(fig, [Patch(facecolor=DARK_BLUE, label="Figure published"),
-                               Patch(facecolor="white", edgecolor=ORANGE, hatch="xxxx", label="Refused"),
-                               Patch(facecolor="#F2F2F2", edgecolor=MID_GREY, label="No figure found (a gap, not zero)")],
-                         ncol=3)
-    n_forces = len(reg)
-    title = f"{len(appear)} of {n_forces} forces have a published social-media figure in any study"
-    subtitle = (f"{len(studies)} social-media studies with per-force counts, by force; "
-                f"{max(len(only_refused), 0)} more forces refused and published nothing")
-    note = ("A cell is filled where the study published a count for the force (any measure), hatched where the "
-            "force refused, and left pale where no figure was found: a gap, not a zero.")
-    src = "Sources: " + "; ".join(f"{names_[s]}: {sources.citation(s, short=True)}" for s in studies) + \
-        ". Full references in data/raw/sources.yml. Compiled by this project."
-    figures.finish(fig, title=title, subtitle=subtitle, note=note, source_text=src)
+    figures.legend_above(fig, [Patch(facecolor=COVERAGE_FILLS[1], edgecolor=DARK_BLUE, label="1 study"),
+                               Patch(facecolor=COVERAGE_FILLS[2], edgecolor=DARK_BLUE, label="2 studies"),
+                               Patch(facecolor=COVERAGE_FILLS[3], edgecolor=DARK_BLUE, label="3 or more"),
+                               Patch(facecolor="white", edgecolor=ORANGE, lw=1.2, label="Refused, no figure"),
+                               Patch(facecolor=GAP_FILL, edgecolor="none", label="No figure found")], ncol=5)
+    n_studies = figs["source_id"].nunique()
+    only_refused = {f for f, _ in refused} - set(any_studies.index)
+    subtitle = (f"Social-media studies giving each force a figure, by the period the figure covers: "
+                f"{n_studies} studies, {by.loc['2022 onwards', 'studies']} of them for 2022 onwards")
+    note = ("Each cell counts studies, not cases. A figure counts toward a period its own period overlaps by six "
+            "months or more. Refused: the force refused the study and gave no figure for that period. A pale cell is "
+            "a gap (no figure found), not a zero. The studies behind each cell are in this figure's data file."
+            + (f" {len(only_refused)} force{'s' if len(only_refused) > 1 else ''} only refused." if only_refused
+               else ""))
+    figures.finish(fig, title=coverage_headline(obs), subtitle=subtitle, note=note,
+                   source_ids=list(dict.fromkeys(figs["source_id"])))
     return fig
-
-
-# --------------------------------------------------------------------------------------------------
-# Years
-
-def _span_words(row) -> str:
-    if pd.isna(row["count"]):
-        return "no dated count"
-    who = SHORT_POPULATION_WORDS[row["population"]]
-    what = f"{row['count']:,.0f} {measure_words(row['measure'])} ({who})"
-    years = row["period_years"]
-    if pd.isna(years):
-        return what
-    if years <= 1.05:  # a year or less: the count as published, never scaled to a year
-        months = round(years * 12)
-        return f"{what} in {'one year' if months == 12 else f'{months} months' if months != 1 else 'one month'}"
-    if row["annual_count"] < 1:
-        return f"{what}, under 1 a year"
-    return f"{what}, about {row['annual_count']:,.0f} a year"
-
-
-def spans_data(spans: pd.DataFrame) -> pd.DataFrame:
-    spans = spans.reset_index(drop=True)
-    short = dict(zip(forces.registry()["force"], forces.registry()["short_name"]))
-    end_max = max(s for s in spans["end"] if s)
-    return pd.DataFrame({
-        "study": spans["study"], "area": [short.get(a, a) for a in spans["area"]], "y": np.arange(len(spans)),
-        "start": spans["start"], "end": spans["end"], "drawn_to": [e or end_max for e in spans["end"]],
-        "end_kind": spans["end_kind"], "topic": spans["topic"], "measure": spans["measure"],
-        "population": spans["population"], "count": spans["count"], "period_years": spans["period_years"],
-        "annual_count": [round(a) if pd.notna(a) and y > 1.05 else np.nan
-                         for a, y in zip(spans["annual_count"], spans["period_years"])],
-        "label": [_span_words(r) for _, r in spans.iterrows()], "source_id": spans["source_id"],
-        "source_locator": spans["source_locator"]})
-
-
-def _year_ticks(ax, start, end, step: int = 4) -> None:
-    first = (start.year // step + 1) * step
-    years = [y for y in range(first, end.year + 1, step)]
-    ax.xaxis.set_major_locator(FixedLocator([matplotlib_dates.date2num(pd.Timestamp(f"{y}-01-01")) for y in years]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(matplotlib_dates.num2date(v).year)))
-    ax.xaxis.set_minor_locator(NullLocator())
-
-
-_LINE_IN = figures.MIN_FONT * 1.3 / 72
-_BAR_IN = 0.14
-
-
-def spans_chart(spans: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
-    """Every study's span on one time axis; social media solid, all misconduct hatched; open ends as dashed
-    arrows; above each span, its area and headline count with its population (wrapped to the chart's width),
-    with a whole-number yearly figure only for spans of a year or more. The y axis is in inches, so rows
-    with two lines of words get the room they need."""
-    data = spans_data(spans)
-    fig, ax = plt.subplots(figsize=(figures.FIG_WIDTH, 4))
-    ticks = [st.replace(" (all misconduct)", "") for st in data["study"]]
-    tick_w = max(figures.text_width_in(fig, t, figures.MIN_FONT) for t in ticks)
-    avail = figures.FIG_WIDTH - 2 * figures.MARGIN_IN - tick_w - 0.45
-    words = [row.label if row.area == "England and Wales" else f"{row.area}: {row.label}" for row in data.itertuples()]
-    wrapped = [figures.wrap_to_width(fig, w, avail, figures.MIN_FONT) for w in words]
-    tops, y = [], 0.06
-    for lines in wrapped:
-        tops.append(y)
-        y += len(lines) * _LINE_IN + _BAR_IN + 0.1
-    data = data.assign(y_text=tops)
-    data["text"] = ["\n".join(lines) for lines in wrapped]
-    data["y_bar"] = [t + len(lines) * _LINE_IN + _BAR_IN / 2 + 0.01 for t, lines in zip(tops, wrapped)]
-    fig.set_figheight(y + 0.55)
-    start_min = pd.Timestamp(min(data["start"])) - pd.Timedelta(days=120)
-    end_max = pd.Timestamp(max(data["drawn_to"]))
-    for row in data.itertuples():
-        s, e = pd.Timestamp(row.start), pd.Timestamp(row.drawn_to)
-        social = row.topic == "social_media"
-        if row.end:
-            ax.barh(row.y_bar, (e - s).days, left=s, height=_BAR_IN, color=DARK_BLUE if social else "white",
-                    edgecolor=DARK_BLUE if social else ORANGE, hatch="" if social else "////", linewidth=1)
-            if row.end_kind == "to publication":
-                ax.plot([e], [row.y_bar], marker="|", color="black", ms=8, mew=1.5)
-        else:
-            ax.annotate("", xy=(e, row.y_bar), xytext=(s, row.y_bar),
-                        arrowprops=dict(arrowstyle="->", color=DARK_BLUE if social else ORANGE, lw=1.5, ls="--"))
-    ax.set_yticks(data["y_bar"], ticks)
-    ax.set_ylim(y, 0)
-    ax.set_xlim(start_min, end_max + pd.Timedelta(days=60))
-    ax.axvline(pd.Timestamp("2020-02-01"), color=DARK_GREY, lw=0.8, ls=":")
-    _year_ticks(ax, start_min, end_max)
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    ax.tick_params(axis="y", length=0)
-    figures.legend_above(fig, [Patch(facecolor=DARK_BLUE, edgecolor=DARK_BLUE, label="Social media"),
-                               Patch(facecolor="white", edgecolor=ORANGE, hatch="////", label="All misconduct"),
-                               Line2D([], [], color="black", marker="|", ls="", ms=8, mew=1.5,
-                                      label="Ends at publication ('since X')"),
-                               Line2D([], [], color=DARK_BLUE, ls="--", label="No end stated"),
-                               Line2D([], [], color=DARK_GREY, ls=":", lw=0.8, label="Conduct Regulations 2020")],
-                         ncol=3)
-    figures.finish(fig, title=title or spans_headline(spans),
-                   subtitle=f"Period of each study's headline figure, {min(data['start'])[:4]} to "
-                            f"{max(data['drawn_to'])[:4]}: {int((data['topic'] == 'social_media').sum())} social-media "
-                            f"and {int((data['topic'] != 'social_media').sum())} all-misconduct studies",
-                   note="Above each span: the area and the headline count, with who was counted. Yearly figures are "
-                        "count / years, rounded, and assume cases spread evenly; spans under a year are not "
-                        "annualised. The studies count different things in different areas: not one series.",
-                   source_ids=list(data["source_id"]))
-    _row_texts(ax, data)
-    return fig
-
-
-def _row_texts(ax, data: pd.DataFrame) -> None:
-    """Each span's words just above its bar: from the bar's start if they fit, else ending at its end, else
-    ending at the right edge of the axes (always inside the axes)."""
-    fig = ax.figure
-    box = ax.get_window_extent(fig.canvas.get_renderer())
-    for row in data.itertuples():
-        width = max(figures.text_width_in(fig, line, figures.MIN_FONT) for line in row.text.split("\n")) * fig.dpi
-        x0 = ax.transData.transform((matplotlib_dates.date2num(pd.Timestamp(row.start)), 0))[0]
-        x1 = ax.transData.transform((matplotlib_dates.date2num(pd.Timestamp(row.drawn_to)), 0))[0]
-        if x0 + width <= box.x1 - 2:
-            x, ha = x0, "left"
-        elif box.x0 + 2 <= x1 - width and x1 <= box.x1 - 2:
-            x, ha = x1, "right"
-        else:
-            x, ha = box.x1 - 2, "right"
-        xd = ax.transData.inverted().transform((x, 0))[0]
-        ax.text(xd, row.y_text, row.text, ha=ha, va="top", multialignment=ha, fontsize=figures.MIN_FONT,
-                color=TEXT_GREY, linespacing=1.15)
-
-
-def spans_headline(spans: pd.DataFrame) -> str:
-    distinct = spans[["start", "end"]].drop_duplicates()
-    return f"{len(spans)} studies in {len(distinct)} different spans: they are not one series"
-
-
-def spans_finding(spans: pd.DataFrame) -> str:
-    distinct = spans[["start", "end"]].drop_duplicates()
-    first, last = min(spans["start"]), max(s for s in spans["end"] if s)
-    return (f"{len(spans)} studies cover {first[:4]} to {last[:4]} in {len(distinct)} different spans, with "
-            f"different populations and definitions: they are not one series")
-
-
-def series_data(series: pd.DataFrame) -> pd.DataFrame:
-    out = series.copy()
-    out["panel"] = np.where(out["annual_rate_per_1000"].notna(), "rate", "count")
-    out["x"] = [matplotlib_dates.date2num(pd.Timestamp(e)) for e in out["end"]]  # matplotlib date number
-    out["y"] = np.where(out["panel"] == "rate", out["annual_rate_per_1000"], out["annual_count"])
-    out["label"] = [f"{r.study}: {r['count']:.0f} {measure_words(r.measure)}"
-                    + (f" ({POPULATION_WORDS[r.population]})" if r.panel == "rate" else "")
-                    for _, r in out.iterrows()]
-    dup = out["label"].duplicated(keep=False)
-    out.loc[dup, "label"] = [f"{lab}, {s[:4]}" for lab, s in zip(out.loc[dup, "label"], out.loc[dup, "start"])]
-    return out
-
-
-def series_chart(series: pd.DataFrame, *, title: str | None = None, force_name: str = "the Met") -> plt.Figure:
-    """A force's figures across studies: each study's count over its own period as a horizontal segment at its
-    yearly rate per 1,000 with the exact 95% interval as a band; never joined across studies; every segment
-    labelled directly at its end. Rows without a rate sit in a lower panel as yearly counts."""
-    data = series_data(series)
-    rated, unrated = data[data["panel"] == "rate"], data[data["panel"] == "count"]
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(figures.FIG_WIDTH, 6.2), sharex=True,
-                                  gridspec_kw={"height_ratios": [3, 1.2]})
-    for row in rated.itertuples():
-        s, e = pd.Timestamp(row.start), pd.Timestamp(row.end)
-        ax.fill_between([s, e], row.annual_ci_low, row.annual_ci_high, color=DARK_BLUE, alpha=0.15, lw=0)
-        ax.plot([s, e], [row.annual_rate_per_1000] * 2, color=DARK_BLUE, lw=2.5, solid_capstyle="butt")
-    ax.scatter(rated["x"], rated["y"], s=16, color=DARK_BLUE, zorder=4)
-    for row in unrated.itertuples():
-        s, e = pd.Timestamp(row.start), pd.Timestamp(row.end)
-        ax2.plot([s, e], [row.annual_count] * 2, color=DARK_GREY, lw=2.5, solid_capstyle="butt")
-    ax2.scatter(unrated["x"], unrated["y"], s=16, color=DARK_GREY, zorder=4)
-    ax.set_ylabel("Per 1,000 a year")
-    ax.set_ylim(0, float(rated["annual_ci_high"].max()) * 1.4 if len(rated) else 1)
-    ax2.set_ylabel("Count a year")
-    ax2.set_ylim(0, max(float(unrated["annual_count"].max()) * 1.6, 1) if len(unrated) else 1)
-    start = pd.Timestamp(min(data["start"])) - pd.Timedelta(days=200)
-    end = pd.Timestamp(max(data["end"])) + pd.Timedelta(days=200)
-    ax.set_xlim(start, end)
-    for a in (ax, ax2):
-        a.axvline(pd.Timestamp("2020-02-01"), color=DARK_GREY, lw=0.8, ls=":")
-        a.grid(axis="x", visible=False)
-    _year_ticks(ax2, start, end, step=2)
-    ax.set_title("With a rate (band: exact 95% interval)", loc="left", fontsize=figures.BASE_FONT)
-    ax2.set_title("No rate: who was counted not stated", loc="left", fontsize=figures.BASE_FONT)
-    figures.finish(fig, title=title or series_headline(series, force_name),
-                   subtitle=f"{force_name[:1].upper()}{force_name[1:]}'s figures in {data['study'].nunique()} studies, "
-                            f"per 1,000 of the workforce each counts, a year; {min(data['start'])[:4]} to "
-                            f"{max(data['end'])[:4]}",
-                   note="Each segment is one study's count over its own period, divided by the workforce its "
-                        "population implies (Home Office headcount, mean of the 31 March dates inside the period) "
-                        "and by the years it spans. Segments are not joined: the studies count different things. "
-                        "Dotted line: Police (Conduct) Regulations 2020.",
-                   source_ids=list(dict.fromkeys(data["source_id"])) + [workforce.SOURCE_ID])
-    for a, part in ((ax, rated), (ax2, unrated)):
-        if len(part):
-            segments = [(matplotlib_dates.date2num(pd.Timestamp(r.start)), r.y, r.x, r.y) for r in part.itertuples()]
-            labels.place_labels(a, part["x"].to_numpy(), part["y"].to_numpy(), list(part["label"]),
-                                mandatory=[True] * len(part), fontsize=figures.MIN_FONT, marker_radius_pt=2.5,
-                                avoid=segments)
-    return fig
-
-
-def series_headline(series: pd.DataFrame, force_name: str = "the Met") -> str:
-    rated = series[series["annual_rate_per_1000"].notna()]
-    if rated.empty:
-        return f"Figures for {force_name} across studies"
-    return (f"{force_name[:1].upper()}{force_name[1:]}'s figures differ {rated['annual_rate_per_1000'].max() / rated['annual_rate_per_1000'].min():.0f}-fold "
-            f"across studies that count different things")
-
-
-def series_finding(series: pd.DataFrame, force_name: str = "the Met") -> str:
-    rated = series[series["annual_rate_per_1000"].notna()].sort_values("start")
-    if rated.empty:
-        return f"Figures for {force_name} across studies"
-    low = rated.sort_values("annual_rate_per_1000").iloc[0]
-    high = rated.sort_values("annual_rate_per_1000").iloc[-1]
-    return (f"{force_name[:1].upper()}{force_name[1:]}'s figures range from {low.annual_rate_per_1000:.2f} per "
-            f"1,000 a year ({low.study}, {_years(low)}) to {high.annual_rate_per_1000:.2f} ({high.study}, "
-            f"{_years(high)}); the studies count different things, so the segments are not one trend")
-
-
-def _years(row) -> str:
-    return row.start[:4] if row.start[:4] == row.end[:4] else f"{row.start[:4]}-{row.end[:4]}"

@@ -2,8 +2,9 @@
 
 Each entry names the figure, the notebook that shows it, and a builder that returns the framed Figure and the
 data it draws (tidy, one row per mark, with source ids). `python -m analysis figures` calls `write_all()`,
-which checks every figure (no overlapping text, nothing outside the canvas, every point label nearest its own
-marker) and then writes, each file atomically:
+which checks every figure (no overlapping text, nothing outside the canvas, text at least 7 pt and the whole
+figure at most 24 cm tall when placed 16 cm wide, every point label tied to its own marker) and then writes,
+each file atomically:
 
     figures/<name>.png (200 dpi), .svg, .pdf   the figure
     figures/<name>.csv                          exactly the data drawn
@@ -20,7 +21,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import charts, figures, labels, outcomes_compare, rates, tables
+from . import charts, coverage, figures, labels, outcomes_compare, rates, tables, timelines
 from .datasets import load
 from .paths import FIGURES_DIR
 
@@ -77,10 +78,12 @@ def _sources_of(data: pd.DataFrame) -> list[str]:
 # Builders
 
 
-def _funnel(source_id: str, denominators: str, what: str, ranked_name: str):
+def _funnel(source_id: str, denominators: str, what: str):
     def build(inp: Inputs) -> Built:
         sub = inp.study(source_id, denominators)
-        fig = charts.funnel_plot(sub, what=what, findable_in=f"{ranked_name} and this figure's CSV")
+        where = ("the ranked chart of the same figures and in this figure's data file" if denominators == rates.OFFICIAL
+                 else "this figure's data file (the ranked chart of this study uses Home Office headcounts)")
+        fig = charts.funnel_plot(sub, what=what, findable_in=where)
         data = charts.funnel_data(sub)
         flagged = charts.funnel_finding(sub)
         alt = (f"Funnel plot of {what} per 1,000 against force size for {len(data)} forces "
@@ -103,9 +106,11 @@ def _ranked(source_id: str, what: str):
 def _coverage(inp: Inputs) -> Built:
     fig = charts.coverage_grid(inp.obs)
     data = charts.coverage_table(inp.obs)
-    appear = data.loc[data["state"] == "figure", "force"].nunique()
-    alt = (f"Grid of {data['force'].nunique()} forces by {data['source_id'].nunique()} social-media studies: "
-           f"{appear} forces have a published figure in at least one study; refusals are hatched and gaps pale.")
+    by = coverage.coverage_by_period(inp.obs).set_index("period")
+    alt = (f"Grid of {by.loc['any period', 'of_forces']} forces by period, each cell the number of social-media "
+           f"studies giving the force a figure for that period: {by.loc['any period', 'forces_with_a_figure']} "
+           f"forces have a figure in some period, {by.loc['before 2014', 'forces_with_a_figure']} before 2014 and "
+           f"{by.loc['2022 onwards', 'forces_with_a_figure']} for 2022 onwards; refusals are marked and gaps pale.")
     return Built(fig, data, alt)
 
 
@@ -145,33 +150,35 @@ def _outcomes(inp: Inputs) -> Built:
 
 def _spans(inp: Inputs) -> Built:
     spans = rates.study_spans(inp.obs)
-    fig = charts.spans_chart(spans)
-    data = charts.spans_data(spans)
-    alt = f"Timeline of every study's period: {charts.spans_finding(spans)}."
+    fig = timelines.spans_chart(spans)
+    data = timelines.spans_data(spans)
+    national = data[data["panel"] == timelines.NATIONAL]
+    alt = (f"Timeline of every study's period, {len(national)} national or multi-force studies named with their "
+           f"headline count and {len(data) - len(national)} single-force reports grouped by force: "
+           f"{timelines.spans_finding(spans)}.")
     return Built(fig, data, alt)
 
 
 def _met(inp: Inputs) -> Built:
     series = rates.force_series(inp.obs, inp.wf)
-    fig = charts.series_chart(series, force_name="the Met")
-    data = charts.series_data(series)
+    fig = timelines.series_chart(series, force_name="the Met")
+    data = timelines.series_data(series)
     data["source_id"] = data["source_id"] + "; " + charts.workforce.SOURCE_ID
-    alt = f"Segments of the Met's figures in each study over its own period: {charts.series_finding(series)}."
-    rated = data[data["panel"] == "rate"]
-    unrated = data[data["panel"] == "count"]
-    return Built(fig, data, alt, ((0, rated), (1, unrated)))
+    alt = (f"One row per figure for the Met in each study, its period and its yearly rate per 1,000 with a 95% "
+           f"interval: {timelines.series_finding(series)}.")
+    return Built(fig, data, alt, row_axes=((0, data),))
 
 
 CATALOGUE = (
     Spec("coverage_grid", "01_sources_and_quality", _coverage),
     Spec("pa2014_cases_by_force", "02_forces", _cases_by_force),
     Spec("pa2014_outcome_shares", "02_forces", _pa_outcomes),
-    Spec("pa2014_funnel", "02_forces", _funnel(rates.PA2014, rates.OFFICIAL, "cases", "pa2014_rates_ranked")),
+    Spec("pa2014_funnel", "02_forces", _funnel(rates.PA2014, rates.OFFICIAL, "cases")),
     Spec("pa2014_rates_ranked", "02_forces", _ranked(rates.PA2014, "cases")),
     Spec("bbcsdu_funnel_own_denominators", "02_forces",
-         _funnel(rates.BBC_SDU, rates.STUDY_OWN, "people with a case to answer", "bbcsdu_rates_ranked")),
+         _funnel(rates.BBC_SDU, rates.STUDY_OWN, "people with a case to answer")),
     Spec("bbcsdu_funnel_official_denominators", "02_forces",
-         _funnel(rates.BBC_SDU, rates.OFFICIAL, "people with a case to answer", "bbcsdu_rates_ranked")),
+         _funnel(rates.BBC_SDU, rates.OFFICIAL, "people with a case to answer")),
     Spec("bbcsdu_rates_ranked", "02_forces", _ranked(rates.BBC_SDU, "people with a case to answer")),
     Spec("outcomes_on_one_scale", "03_outcomes", _outcomes),
     Spec("study_spans", "04_years", _spans),
@@ -195,7 +202,8 @@ def build(name: str, inputs: Inputs | None = None) -> Built:
 def problems(built: Built) -> list[str]:
     """Everything the checks find wrong with a built figure (empty when it may be published)."""
     texts = labels.visible_texts(built.fig)  # draws the figure once for every check below
-    found = labels.text_problems(built.fig, texts=texts) + labels.small_text(built.fig, texts=texts)
+    found = (labels.text_problems(built.fig, texts=texts) + labels.small_text(built.fig, texts=texts)
+             + labels.page_problems(built.fig))
     for index, points in built.point_axes:
         found += labels.label_problems(built.fig.axes[index], points, drawn=True)
     for index, rows in built.row_axes:

@@ -2,8 +2,9 @@
 
 Three reviewed tables in recode/ drive everything here:
 - forces.csv         the 43 territorial forces of England and Wales plus British Transport Police;
-- force_aliases.csv  alias,force: every spelling seen in the sources (plus Home Office and common forms);
-- aggregates.csv     alias,area,area_code,kind: areas that are not one force ("England and Wales", ...).
+- force_aliases.csv  alias,force,seen_in: every spelling seen in the sources (plus Home Office and common forms),
+                     with where it was seen (a source id or url; analysis.seen_in);
+- aggregates.csv     alias,area,area_code,kind,seen_in: areas that are not one force ("England and Wales", ...).
 
 Resolution is exact lookup after a light `normalise()`. Fuzzy matching (difflib) is used only to suggest a
 name in the error message, never to resolve: a wrong guess would silently move figures between forces.
@@ -19,12 +20,15 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import RECODE_DIR
+from .provenance import check_seen_in
 
 FORCES_FILE = RECODE_DIR / "forces.csv"
 ALIASES_FILE = RECODE_DIR / "force_aliases.csv"
 AGGREGATES_FILE = RECODE_DIR / "aggregates.csv"
 
 REGISTRY_COLUMNS = ("force", "force_code", "short_name", "region", "country", "kind")
+ALIAS_COLUMNS = ("alias", "force", "seen_in")
+AGGREGATE_COLUMNS = ("alias", "area", "area_code", "kind", "seen_in")
 FORCE_KINDS = ("territorial", "special")
 AREA_KINDS = ("country_group", "ad_hoc_group")
 N_FORCES = 44  # 43 territorial forces + British Transport Police
@@ -134,7 +138,8 @@ def _force_lookup() -> dict[str, str]:
     for line, row in _read(FORCES_FILE, REGISTRY_COLUMNS):
         for text in (row["force"], row["short_name"]):
             _add(table, normalise(text), row["force"], FORCES_FILE, line, text)
-    for line, row in _read(ALIASES_FILE, ("alias", "force")):
+    for line, row in _read(ALIASES_FILE, ALIAS_COLUMNS):
+        check_seen_in(ALIASES_FILE, line, row["alias"], row["seen_in"])
         if row["force"] not in rows:
             raise _fail(ALIASES_FILE, line, f"force {row['force']!r} is not a canonical name in {FORCES_FILE.name}")
         _add(table, normalise(row["alias"]), row["force"], ALIASES_FILE, line, row["alias"])
@@ -147,7 +152,8 @@ def _area_lookup() -> dict[str, tuple[str, str, str]]:
     forces = _force_lookup()
     table: dict[str, tuple[str, str, str]] = {}
     areas: dict[str, tuple[str, str]] = {}
-    for line, row in _read(AGGREGATES_FILE, ("alias", "area", "area_code", "kind")):
+    for line, row in _read(AGGREGATES_FILE, AGGREGATE_COLUMNS):
+        check_seen_in(AGGREGATES_FILE, line, row["alias"], row["seen_in"])
         area, code, kind = row["area"], row["area_code"], row["kind"]
         if not (row["alias"] and area):
             raise _fail(AGGREGATES_FILE, line, "alias and area must not be empty")

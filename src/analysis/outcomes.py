@@ -2,8 +2,9 @@
 
 Two reviewed tables in recode/ drive everything here:
 - outcomes.csv        outcome,severity_rank,label,description,regime: the vocabulary, most to least severe;
-- outcome_wording.csv wording,outcome,note: every real wording seen in the sources, mapped to one category
-                      or, where the wording itself names several, to a "+"-join of categories.
+- outcome_wording.csv wording,outcome,note,seen_in: every real wording seen in the sources, mapped to one
+                      category or, where the wording itself names several, to a "+"-join of categories, with
+                      where it was seen (a source id or url; analysis.seen_in).
 
 Resolution is exact lookup after `normalise()`. Nothing is guessed: wording that is not in the table raises
 UnknownOutcomeError, and `unknown` is only for wording that says the outcome is not known. A wording that
@@ -20,12 +21,13 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import RECODE_DIR
+from .provenance import check_seen_in
 
 OUTCOMES_FILE = RECODE_DIR / "outcomes.csv"
 WORDING_FILE = RECODE_DIR / "outcome_wording.csv"
 
 OUTCOME_COLUMNS = ("outcome", "severity_rank", "label", "description", "regime")
-WORDING_COLUMNS = ("wording", "outcome", "note")
+WORDING_COLUMNS = ("wording", "outcome", "note", "seen_in")
 REGIMES = ("both", "pre_2020", "from_2020")
 JOINER = "+"
 
@@ -176,6 +178,7 @@ def _wording_lookup() -> dict[str, tuple[str, ...]]:
         wording, outcome = row["wording"], row["outcome"]
         if not wording:
             raise _fail(WORDING_FILE, line, "empty wording")
+        check_seen_in(WORDING_FILE, line, wording, row["seen_in"])
         if wording.lower() in seen:
             raise _fail(WORDING_FILE, line, f"wording {wording!r} already listed on line {seen[wording.lower()]}")
         seen[wording.lower()] = line

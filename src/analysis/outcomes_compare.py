@@ -56,7 +56,7 @@ BASES = (
 
 SHARE_COLUMNS = ("source_id", "study", "bar", "definition", "base", "base_measure", "base_population",
                  "base_wording", "period_start", "period_end", "outcome", "outcome_label", "regime", "share_percent",
-                 "published_as", "value", "outlets", "shown", "reason", "source_locator")
+                 "published_as", "value", "outlets", "shown", "reason", "source_locator", "qualifier")
 
 NOT_BROKEN_DOWN = "not_broken_down"
 
@@ -116,7 +116,9 @@ def _one_bar(obs: pd.DataFrame, spec: dict) -> list[dict]:
                    source_locator=", ".join(group["source_locator"]))
         rec["share_percent"] = float(value) if unit == "percent" else 100 * float(value) / common["base"]
         reason = next((excluded[loc] for loc in group["source_locator"] if loc in excluded), "")
-        if (group["qualifier"] != "exact").all():
+        # An approximate figure ("about 20") is shown, marked approximate; a bound ("more than 70") is not.
+        rec["qualifier"] = "exact" if (group["qualifier"] == "exact").any() else group["qualifier"].iloc[0]
+        if not group["qualifier"].isin(("exact", "approximately")).any():
             reason = f"a bound ({group['raw_value'].iloc[0]}), not a figure"
         rec.update(shown=not reason, reason=reason)
         (records if reason else figures).append(rec)
@@ -140,7 +142,8 @@ def _one_bar(obs: pd.DataFrame, spec: dict) -> list[dict]:
     rest = dict(common, outcome=NOT_BROKEN_DOWN, outcome_label="Not broken down by the source", regime="",
                 published_as="derived", value=np.nan, outlets=0, shown=True,
                 reason="100% minus the shares shown (derived here)", source_locator="",
-                share_percent=max(0.0, 100 - shown_total))
+                share_percent=max(0.0, 100 - shown_total),
+                qualifier="exact" if all(r["qualifier"] == "exact" for r in kept) else "approximately")
     return kept + [rest] + records
 
 
@@ -158,6 +161,45 @@ def outcome_shares(obs: pd.DataFrame) -> pd.DataFrame:
     out = out.drop(columns="_sev").reset_index(drop=True)
     out["bar"] = out["bar"].astype(str)
     return out
+
+
+# Counts of people or cases that can be a base (not forces responding, workforce sizes or offences).
+BASE_MEASURES = tuple(dict.fromkeys(rates.HEADLINE_MEASURES + ("subjects", "misconduct_proceedings")))
+NOT_PLACED_COLUMNS = ("source_id", "study", "area", "period_start", "period_end", "outcome_figures", "outcomes",
+                      "possible_bases", "reason")
+
+
+def studies_not_on_the_scale(obs: pd.DataFrame) -> pd.DataFrame:
+    """Every study with outcome figures that no bar of BASES places, area by area and period by period, with
+    the counts of the same study, area and period that could be its base and why none was chosen.
+
+    Choosing a base is a judgement kept in BASES; this table makes sure a new study's outcomes are never missing
+    silently: they are listed here (and in notebook 03) until a reviewed BASES entry puts them on the chart."""
+    placed = {spec["source_id"] for spec in BASES}
+    outcome_rows = obs[(obs["measure"] == "outcome") & ~obs["source_id"].isin(placed)]
+    rows = []
+    for (source_id, area, start, end), group in outcome_rows.groupby(
+            ["source_id", "force", "period_start", "period_end"], sort=True):
+        same = obs[(obs["source_id"] == source_id) & (obs["force"] == area) & (obs["period_start"] == start)
+                   & (obs["period_end"] == end) & obs["measure"].isin(BASE_MEASURES) & (obs["unit"] == "count")
+                   & (obs["category"] == "") & (obs["qualifier"] == "exact")]
+        if same.empty:
+            reason = "no exact count of the same study, area and period to be the base"
+        elif len(same) == 1:
+            reason = "one possible base: add it to outcomes_compare.BASES after review"
+        else:
+            reason = f"{len(same)} possible bases: choose one in outcomes_compare.BASES after review"
+        try:
+            study = rates.study_label(source_id)
+        except KeyError:  # rows of a source not (yet) in sources.yml
+            study = source_id
+        rows.append({"source_id": source_id, "study": study, "area": area,
+                     "period_start": start, "period_end": end, "outcome_figures": len(group),
+                     "outcomes": ", ".join(sorted(set(group["outcome"]))),
+                     "possible_bases": "; ".join(f"{r.raw_value} {r.measure.replace('_', ' ')} ({r.source_locator})"
+                                                 for r in same.itertuples()),
+                     "reason": reason})
+    return pd.DataFrame(rows, columns=list(NOT_PLACED_COLUMNS))
 
 
 def regime_table() -> pd.DataFrame:

@@ -17,6 +17,8 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
 PROFILES_DIR = REPORTS_DIR / "profiles"
 WORKBOOK = REPORTS_DIR / "police-social-media-misconduct.xlsx"
+DOCS_DIR = PROJ_ROOT / "docs"
+COVERAGE_LOG = DOCS_DIR / "coverage_log.csv"  # every search for figures (analysis.coverage)
 STAMPS_DIR = PROJ_ROOT / ".stamps"  # content-hash stamps of the long steps (git-ignored; analysis.stamps)
 # The project lock (analysis.locking) and the journal of an add-foi in progress (analysis.add_foi); git-ignored.
 LOCK_FILE = PROJ_ROOT / ".analysis.lock"

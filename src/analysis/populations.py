@@ -7,9 +7,11 @@ import re
 import pandas as pd
 
 from .paths import RECODE_DIR
+from .provenance import check_seen_in
 
 POPULATIONS = ("officers", "staff", "pcso", "special_constables", "all_personnel", "unknown")
 RECODE_FILE = RECODE_DIR / "populations.csv"
+RECODE_COLUMNS = ("wording", "population", "seen_in")  # seen_in: where the wording was seen (analysis.seen_in)
 
 
 class UnknownPopulationError(ValueError):
@@ -23,8 +25,12 @@ def _normalise(text: str) -> str:
 @functools.cache
 def _table() -> dict[str, str]:
     frame = pd.read_csv(RECODE_FILE, dtype=str, keep_default_na=False)
+    if list(frame.columns) != list(RECODE_COLUMNS):
+        raise ValueError(f"{RECODE_FILE} line 1: expected columns {RECODE_COLUMNS}, found {list(frame.columns)}")
     table: dict[str, str] = {}
-    for line, (wording, population) in enumerate(zip(frame["wording"], frame["population"]), start=2):
+    for line, (wording, population, seen) in enumerate(zip(frame["wording"], frame["population"],
+                                                           frame["seen_in"]), start=2):
+        check_seen_in(RECODE_FILE, line, wording, seen.strip())
         if population not in POPULATIONS:
             raise ValueError(f"{RECODE_FILE} line {line}: population {population!r} is not one of {POPULATIONS}")
         key = _normalise(wording)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import forces
+from . import forces, values as _values
 
 # Two rows report "the same figure" when all of these agree.
 FIGURE_KEY = ["source_id", "force", "period_start", "period_end", "population", "measure", "outcome", "category",
@@ -79,10 +79,11 @@ def force_values(obs: pd.DataFrame, source_id: str, measures=COUNT_MEASURES,
             "other_wordings": " | ".join(sorted(set(group.loc[(group["value"] != best["value"])
                                                               | (group["qualifier"] != best["qualifier"]),
                                                               "raw_value"]))),
-            "source_locator": best["source_locator"],
+            "source_locator": best["source_locator"], "value_as_published": best["raw_value"],
         })
     return pd.DataFrame(out, columns=["force", "force_code", "measure", "population", "value", "qualifier",
-                                      "value_low", "value_high", "outlets", "other_wordings", "source_locator"])
+                                      "value_low", "value_high", "outlets", "other_wordings", "source_locator",
+                                      "value_as_published"])
 
 
 def with_gaps(values: pd.DataFrame, include_btp: bool = False) -> pd.DataFrame:
@@ -94,13 +95,18 @@ def with_gaps(values: pd.DataFrame, include_btp: bool = False) -> pd.DataFrame:
         values.drop(columns=["force_code"], errors="ignore"), on="force", how="left")
     merged["status"] = np.select(
         [merged["qualifier"] == "refused", merged["value"].notna()], ["refused", "figure"], default="no figure found")
+    # The figure as a reader should see it: "88", "about 18" (approximate, still a figure), "more than 50".
+    merged["value_words"] = [_values.qualified_words(v, q) if s == "figure" else s
+                             for v, q, s in zip(merged["value"], merged["qualifier"], merged["status"])]
     return merged
 
 
 def national_value(obs: pd.DataFrame, source_id: str, measure: str, *, outcome: str = "", category: str = "",
                    population: str | None = None, unit: str = "count") -> float:
     """The study's national (aggregate) figure; raises if outlets disagree on it."""
-    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] != "force") & (obs["measure"] == measure)
+    # A country (England and Wales, the UK), never an ad-hoc group: a further outlet's regional total ("Yorkshire's
+    # four forces", 117) is not the study's national figure, however many outlets repeat it.
+    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "country_group") & (obs["measure"] == measure)
               & (obs["outcome"] == outcome) & (obs["category"] == category) & (obs["unit"] == unit)
               & (obs["qualifier"] == "exact")]
     if population is not None:
@@ -123,7 +129,7 @@ def consensus(rows: pd.DataFrame, what: str) -> float:
 
 def subjects_check(obs: pd.DataFrame, source_id: str, total_measure: str = "cases_investigated") -> pd.DataFrame:
     """Does the breakdown by kind of employee add up to the study's total? (PA 2014: 548+175+31 vs 828)."""
-    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] != "force") & (obs["measure"] == "subjects")
+    sub = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "country_group") & (obs["measure"] == "subjects")
               & (obs["qualifier"] == "exact")]
     parts = pd.DataFrame([{"population": p, "value": consensus(g, f"{source_id}: subjects/{p}")}
                           for p, g in sub.groupby("population", sort=False)], columns=["population", "value"])
@@ -137,14 +143,18 @@ def subjects_check(obs: pd.DataFrame, source_id: str, total_measure: str = "case
 
 def forces_sum_check(obs: pd.DataFrame, source_id: str, total_measure: str = "cases_investigated",
                      population: str | None = None) -> pd.DataFrame:
-    """Do the per-force values found add up to the national total? (PA 2014: 20 forces, 573 of 828)."""
+    """Do the per-force values found add up to the national total? (PA 2014: 20 forces, 573 of 828).
+
+    Only exact values are summed; forces whose figure is approximate or a bound are counted beside the sum
+    (`forces_with_inexact_figure`), not dropped silently."""
     values = force_values(obs, source_id, population=population)
     exact = values[values["qualifier"] == "exact"]
+    inexact = values[values["qualifier"].isin(_values.NUMBER_QUALIFIERS) & (values["qualifier"] != "exact")]
     total = national_value(obs, source_id, total_measure)
     return pd.DataFrame([{
         "source_id": source_id, "forces_with_a_figure": len(exact), "sum_of_force_figures": exact["value"].sum(),
         "published_total": total, "not_accounted_for": total - exact["value"].sum(),
-        "share_accounted_for": exact["value"].sum() / total,
+        "share_accounted_for": exact["value"].sum() / total, "forces_with_inexact_figure": len(inexact),
     }])
 
 

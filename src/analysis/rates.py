@@ -43,7 +43,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import forces, quality, schemas, sources, stats, workforce
+from . import forces, quality, schemas, sources, stats, values, workforce
 
 PA2014 = "pa_socialmedia_2009-2014_2014-08"
 BBC_SDU = "bbcsdu_iopccasetoanswer_2018-2022_2022-02"
@@ -77,13 +77,23 @@ STUDIES = {
 
 
 def _study_period(obs: pd.DataFrame, source_id: str) -> tuple[str, str]:
-    """The period of the study's per-force figures; one period only, or raise."""
-    rows = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & (obs["period_start"] != "")]
-    periods = rows[["period_start", "period_end"]].drop_duplicates()
-    if len(periods) != 1:
-        raise ValueError(f"{source_id}: per-force figures span several periods {periods.values.tolist()}; "
-                         "give rates per period")
-    start, end = periods.iloc[0]
+    """The period of the study's per-force counts: the one most of its per-force count rows state.
+
+    A further outlet's report of the study (figures_<outlet>.csv) may word the period its own way ("since 2018"
+    to its own publication date); the study's period is still the one its per-force figures share. Two periods
+    stated by equally many rows raise: rates would need one per period."""
+    spec = STUDIES[source_id]
+    rows = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & (obs["period_start"] != "")
+               & obs["measure"].isin(spec["measures"]) & (obs["unit"] == "count")]
+    if spec["count_population"] is not None:
+        rows = rows[rows["population"] == spec["count_population"]]
+    if rows.empty:
+        rows = obs[(obs["source_id"] == source_id) & (obs["area_kind"] == "force") & (obs["period_start"] != "")]
+    counts = rows.groupby(["period_start", "period_end"]).size().sort_values(ascending=False)
+    if len(counts) > 1 and counts.iloc[0] == counts.iloc[1]:
+        raise ValueError(f"{source_id}: per-force figures span several periods {counts.index.tolist()} equally "
+                         "often; give rates per period")
+    start, end = counts.index[0]
     return str(start), str(end)
 
 
@@ -116,9 +126,11 @@ def _count_note(row) -> str:
         return "no figure found for this force in the study: a gap, not a zero"
     if row.count_qualifier == "refused":
         return "the force refused the request: no count, so no rate"
+    if row.count_qualifier == "approximately":
+        return (f"an approximate figure was published ('{row.value_as_published}'): shown as approximate, "
+                f"no rate or interval from it")
     if row.count_qualifier != "exact":
-        return (f"only a bound was published ({row.count_qualifier.replace('_', ' ')} "
-                f"{row.value_low:g}): no rate from a bound")
+        return f"only a bound was published ('{row.value_as_published}'): no rate from a bound"
     return ""
 
 
@@ -340,9 +352,9 @@ _AREA_ORDER = {"country_group": 0, "ad_hoc_group": 1, "force": 2}
 _OPEN_WORDING = re.compile(r"^\s*(since|in the (past|last)|over the (past|last)|during the (past|last)|the past|"
                            r"the last|past|last)\b", re.I)
 
-SPAN_COLUMNS = ("source_id", "study", "publisher", "published", "topic", "start", "end", "end_kind", "area",
+SPAN_COLUMNS = ("source_id", "study", "name", "publisher", "published", "topic", "start", "end", "end_kind", "area",
                 "measure", "population", "count", "count_qualifier", "period_label", "period_years",
-                "annual_count", "definition", "study_population", "source_locator")
+                "annual_count", "definition", "study_population", "source_locator", "count_as_published")
 
 
 # Short names of the commissioning body/outlet in source ids, for chart labels.
@@ -357,15 +369,90 @@ _SHORT_PUBLISHERS = {"pa": "PA", "met": "Met FOI", "parliamentstreet": "Parliame
                      "guardian": "Guardian"}
 
 
+_YEARS_TOKEN = re.compile(r"^\d{4}(-\d{2}(\d{2})?)?$")  # 2023, 2013-14, 2009-2014: years a reader can read
+
+
 def study_label(source_id: str) -> str:
-    """"PA 2014", "Met FOI 2022 (all misconduct)": publisher and publication year from the source id."""
+    """"PA 2014", "Met FOI 2022 (all misconduct)", "Chad undated, 2009-2014": publisher and publication year;
+    an undated study keeps the years its source id names, when they are years ("lastfouryears" or "2015q1" are
+    slugs, never printed)."""
     entry = sources.source(source_id)
     publisher = _SHORT_PUBLISHERS.get(source_id.split("_")[0], entry["publisher"].split(" (")[0])
     published = str(entry.get("published") or "")
-    year = published[:4] if re.match(r"^\d{4}", published) else f"undated, {source_id.split('_')[2]}"
-    topic = " (all misconduct)" if entry["topic"] == "all_misconduct" and source_id.split("_")[0] in (
-        "met", "dyfedpowys", "northwalespolice", "westmidlandspolice") else ""
+    token = source_id.split("_")[2] if source_id.count("_") >= 2 else ""
+    year = published[:4] if re.match(r"^\d{4}", published) else (
+        f"undated, {token}" if _YEARS_TOKEN.match(token) else "undated")
+    topic = " (all misconduct)" if entry["topic"] == "all_misconduct" and _is_force(entry["publisher"]) else ""
     return f"{publisher} {year}{topic}"
+
+
+def study_subject(obs: pd.DataFrame, source_id: str) -> str:
+    """What a study's figures are about, for telling apart two studies of one publisher and year: a force's short
+    name when every figure is that one force's, else the area of its widest figure ("England and Wales", "28
+    responding forces")."""
+    rows = obs[obs["source_id"] == source_id]
+    short = dict(zip(_registry()["force"], _registry()["short_name"]))
+    if rows.empty:  # a study of case accounts only: the area sources.yml says it covers
+        area = re.split(r" \(|;|,", str((sources.source(source_id).get("covers") or {}).get("geography") or ""))[0]
+        try:
+            return short.get(forces.canonical_force(area), area)
+        except ValueError:
+            return area.strip()
+    areas = rows["force"].unique()
+    if len(areas) == 1 and areas[0] in short:
+        return short[areas[0]]
+    wide = rows.assign(_area=rows["area_kind"].map(_AREA_ORDER).fillna(9)).sort_values("_area", kind="stable")
+    area = wide.iloc[0]["force"]
+    return short.get(area, area)
+
+
+def study_names(source_ids, obs: pd.DataFrame) -> dict:
+    """A chart name for each study that no other study in `source_ids` shares: study_label (publisher and year),
+    then the study's subject where two labels clash ("IOPC 2023 (Met)", "IOPC 2023 (North Yorkshire)"), then
+    its years. Raises if two studies still share a name (a chart would print one name for two studies)."""
+    ids = list(dict.fromkeys(source_ids))
+    names = {s: study_label(s) for s in ids}
+    for widen in (_with_subject, _with_years, _with_reference):
+        clashing = pd.Series(names).duplicated(keep=False)
+        for sid in [s for s, c in clashing.items() if c]:
+            names[sid] = widen(names[sid], sid, obs)
+    dup = pd.Series(names)[pd.Series(names).duplicated(keep=False)]
+    if len(dup):
+        raise ValueError(f"two studies share the chart name {dup.iloc[0]!r}: {', '.join(dup.index)}")
+    return names
+
+
+def _with_subject(name: str, source_id: str, obs: pd.DataFrame) -> str:
+    subject = study_subject(obs, source_id)
+    if not subject or subject in name:  # "Met FOI 2022" already says whose figures they are
+        return name
+    if name.endswith(" (all misconduct)"):
+        return f"{name[:-len(' (all misconduct)')]} ({subject}, all misconduct)"
+    return f"{name} ({subject})"
+
+
+def _with_years(name: str, source_id: str, obs: pd.DataFrame) -> str:
+    rows = obs[(obs["source_id"] == source_id) & (obs["period_start"] != "")]
+    if rows.empty:
+        token = source_id.split("_")[2] if source_id.count("_") >= 2 else ""
+        return f"{name}, figures for {token}" if _YEARS_TOKEN.match(token) else name
+    first, last = rows["period_start"].min()[:4], max([e for e in rows["period_end"] if e] or [""])[:4]
+    years = first if not last or last == first else f"{first}-{last}"
+    return f"{name}, figures for {years}"
+
+
+def _with_reference(name: str, source_id: str, obs: pd.DataFrame) -> str:
+    ref = source_id.split("_")[4] if source_id.count("_") >= 4 else ""
+    return f"{name}, ref. {ref}" if ref else name
+
+
+def _is_force(publisher: str) -> bool:
+    """A force's own reply (its label needs the topic: the same force also answers on social media)."""
+    try:
+        forces.canonical_force(publisher.split(" (")[0])
+    except ValueError:
+        return False
+    return True
 
 
 def _study_label(entry: dict) -> str:
@@ -381,25 +468,36 @@ def _end_kind(row, published: str) -> str:
 
 
 def _headline(rows: pd.DataFrame) -> pd.Series | None:
-    """The study's widest dated headline count: exact, not a breakdown, widest area, then largest value."""
+    """The study's widest dated headline count: exact, not a breakdown, widest area, then largest value.
+
+    A study that published no exact count gets its approximate or bounded one ("around 18", "at least 921"),
+    with its qualifier: an approximate figure is a figure, never "no dated count"."""
     cand = rows[rows["measure"].isin(HEADLINE_MEASURES) & (rows["unit"] == "count") & (rows["category"] == "")
-                & (rows["qualifier"] == "exact") & (rows["period_start"] != "")]
+                & rows["qualifier"].isin(values.NUMBER_QUALIFIERS) & rows["value"].notna()
+                & (rows["period_start"] != "")]
+    if (cand["qualifier"] == "exact").any():
+        cand = cand[cand["qualifier"] == "exact"]
     if cand.empty:
         return None
     # Widest area first; then the figure most outlets agree on (PA 2014: 828 from two outlets, not a lone
     # 848); then the largest.
     outlets = cand.groupby(["force", "measure", "value"])["outlet"].transform("nunique")
-    cand = cand.assign(_area=cand["area_kind"].map(_AREA_ORDER), _outlets=outlets)
-    return cand.sort_values(["_area", "_outlets", "value"], ascending=[True, False, False], kind="stable").iloc[0]
+    cand = cand.assign(_area=cand["area_kind"].map(_AREA_ORDER), _outlets=outlets,
+                       _exactness=cand["qualifier"].map({q: i for i, q in enumerate(values.NUMBER_QUALIFIERS)}))
+    return cand.sort_values(["_area", "_exactness", "_outlets", "value"], ascending=[True, True, False, False],
+                            kind="stable").iloc[0]
 
 
 def study_spans(obs: pd.DataFrame) -> pd.DataFrame:
     """One row per study: its span on one time axis and its headline count, annualised where dated.
 
-    The span is the period of the headline count (the widest-area, largest exact count); a study with no
-    dated count is drawn with the span of its dated rows and no count. "Since X" periods were ended at the
+    The span is the period of the headline count (the widest-area, largest exact count; where a study published
+    none, its approximate or bounded count, `count_qualifier` saying which); a study with no dated count is
+    drawn with the span of its dated rows and no count. "Since X" periods were ended at the
     publication date when the data were cleaned (end_kind "to publication"); a missing end is "open".
-    annual_count = count / period_years (events assumed spread evenly; a count, not a rate).
+    annual_count = count / period_years (events assumed spread evenly; a count, not a rate; approximate or a
+    bound when the count is), only for spans of about a year or more (stats.MIN_YEARS_TO_ANNUALISE): a shorter
+    span keeps its count as published and no yearly figure.
     """
     rows = []
     for entry in sources.manifest():
@@ -413,23 +511,43 @@ def study_spans(obs: pd.DataFrame) -> pd.DataFrame:
             ends = dated.loc[dated["period_end"] != "", "period_end"]
             base = dict(start=dated["period_start"].min(), end=ends.max() if len(ends) else "",
                         area=first["force"], measure="", population=first["population"], count=np.nan,
-                        count_qualifier="", period_label=first["period_label"], source_locator="")
+                        count_qualifier="", period_label=first["period_label"], source_locator="",
+                        count_as_published="")
             end_kind = "open (no end stated)" if not base["end"] else "stated"
         else:
             base = dict(start=head["period_start"], end=head["period_end"], area=head["force"],
                         measure=head["measure"], population=head["population"], count=head["value"],
                         count_qualifier=head["qualifier"], period_label=head["period_label"],
-                        source_locator=head["source_locator"])
+                        source_locator=head["source_locator"], count_as_published=head["raw_value"])
             end_kind = _end_kind(head, str(entry.get("published") or ""))
         years = stats.years_between(base["start"], base["end"]) if base["end"] else np.nan
-        annual = stats.annualise(base["count"], years) if base["end"] and pd.notna(base["count"]) else np.nan
+        annual = stats.annualise_span(base["count"], years) if base["end"] and pd.notna(base["count"]) else np.nan
         covers = entry.get("covers") or {}
         rows.append({"source_id": entry["id"], "study": _study_label(entry), "publisher": entry["publisher"],
                      "published": str(entry.get("published") or ""), "topic": entry["topic"], **base,
                      "end_kind": end_kind, "period_years": years, "annual_count": annual,
                      "definition": covers.get("definition", ""), "study_population": covers.get("population", "")})
     out = pd.DataFrame(rows, columns=list(SPAN_COLUMNS))
+    out["name"] = out["source_id"].map(study_names(out["source_id"], obs))  # unique on any one chart
     return out.sort_values(["start", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def period_words(years: float) -> str:
+    """The length of a span in words a reader would use: "3 days", "one month", "9 months", "one year",
+    "5.1 years" (days under a month, months under a year; never "0 months")."""
+    days = round(years * 365.25)
+    if days < 28:
+        return "one day" if days == 1 else f"{days} days"
+    months = round(years * 12)
+    if years < MIN_YEAR_WORDS:
+        return "one month" if months <= 1 else f"{months} months"
+    if years <= MAX_YEAR_WORDS:
+        return "one year"
+    return f"{years:.1f} years"
+
+
+# A span between these lengths reads as "one year" (a calendar or financial year counted in days).
+MIN_YEAR_WORDS, MAX_YEAR_WORDS = stats.MIN_YEARS_TO_ANNUALISE, 1.05
 
 
 MET = "Metropolitan Police Service"
@@ -454,7 +572,8 @@ def _finest(rows: pd.DataFrame) -> pd.DataFrame:
 
 def force_series(obs: pd.DataFrame, wf: pd.DataFrame, force: str = MET, topics=("social_media",),
                  also=(BBC_SDU,)) -> pd.DataFrame:
-    """A force's own headline counts across studies, each with its period, annualised, and a rate per 1,000
+    """A force's own headline counts across studies, each with its period, annualised (spans of about a year or
+    more only: a shorter span keeps its count and gets no yearly count or rate), and a rate per 1,000
     of the workforce its population implies (officers -> officers; all personnel -> all paid workers),
     averaged over the 31 March dates inside the period (workforce.average_denominator). Rows from different
     studies are separate series: they count different things and must not be joined into one line.
@@ -462,9 +581,9 @@ def force_series(obs: pd.DataFrame, wf: pd.DataFrame, force: str = MET, topics=(
     table, the one other study with a Met figure and a rate)."""
     topic_of = {e["id"]: e["topic"] for e in sources.manifest()}
     wanted = [sid for sid in obs["source_id"].unique() if topic_of.get(sid) in topics or sid in also]
-    sub = obs[(obs["force"] == force) & obs["source_id"].isin(wanted) & obs["measure"].isin(HEADLINE_MEASURES) & (obs["unit"] == "count")
-              & (obs["category"] == "") & (obs["qualifier"] == "exact") & (obs["period_start"] != "")
-              & (obs["period_end"] != "")]
+    sub = obs[(obs["force"] == force) & obs["source_id"].isin(wanted) & obs["measure"].isin(HEADLINE_MEASURES)
+              & (obs["unit"] == "count") & (obs["category"] == "") & obs["qualifier"].isin(("exact", "approximately"))
+              & (obs["period_start"] != "") & (obs["period_end"] != "")]
     out = []
     for source_id, rows in sub.groupby("source_id", sort=True):
         entry = sources.source(source_id)
@@ -473,21 +592,27 @@ def force_series(obs: pd.DataFrame, wf: pd.DataFrame, force: str = MET, topics=(
             rec = {"source_id": source_id, "study": _study_label(entry), "start": row["period_start"],
                    "end": row["period_end"], "period_label": row["period_label"], "measure": row["measure"],
                    "population": row["population"], "count": row["value"], "period_years": years,
-                   "annual_count": stats.annualise(row["value"], years), "topic": entry["topic"],
+                   "annual_count": stats.annualise_span(row["value"], years), "topic": entry["topic"],
                    "denominator": np.nan, "denominator_measure": "", "annual_rate_per_1000": np.nan,
                    "annual_ci_low": np.nan, "annual_ci_high": np.nan, "note": "",
                    "source_locator": row["source_locator"]}
-            if row["population"] in workforce.POPULATION_WORKER_TYPES:
+            if row["qualifier"] == "approximately":
+                rec["note"] = f"an approximate figure ('{row['raw_value']}'): shown as approximate, no rate from it"
+            elif row["population"] in workforce.POPULATION_WORKER_TYPES:
                 try:
                     d, text = workforce.average_denominator(wf, force, row["period_start"], row["period_end"],
                                                             row["population"])
                 except (KeyError, ValueError) as err:
                     rec["note"] = f"no denominator: {str(err).strip(chr(39))}"
                 else:
-                    low, high = stats.rate_ci_per_1000(row["value"], d)
-                    rec.update(denominator=d, denominator_measure=text,
-                               annual_rate_per_1000=stats.annualise(stats.rate_per_1000(row["value"], d), years),
-                               annual_ci_low=stats.annualise(low, years), annual_ci_high=stats.annualise(high, years))
+                    rec.update(denominator=d, denominator_measure=text)
+                    if years < stats.MIN_YEARS_TO_ANNUALISE:
+                        rec["note"] = (f"a span under a year ({period_words(years)}): the count as published, never "
+                                       f"turned into a yearly rate")
+                    else:
+                        low, high = stats.rate_ci_per_1000(row["value"], d)
+                        rec.update(annual_rate_per_1000=stats.annualise(stats.rate_per_1000(row["value"], d), years),
+                                   annual_ci_low=stats.annualise(low, years), annual_ci_high=stats.annualise(high, years))
             else:
                 rec["note"] = f"population '{row['population']}': no matching workforce, so no rate"
             out.append(rec)

@@ -147,7 +147,9 @@ def notebook_code(path: Path) -> tuple[str, bytes]:
 
 
 def notebook_inputs(path: Path) -> list:
-    return [paths.PROCESSED_DIR, paths.SOURCES_YML, *_package_source(), notebook_code(path), environment()]
+    # notebook 01 reads the coverage log (the searches behind the stated targets)
+    return [paths.PROCESSED_DIR, paths.SOURCES_YML, paths.COVERAGE_LOG, *_package_source(), notebook_code(path),
+            environment()]
 
 
 def notebook_outputs(path: Path) -> list:
@@ -155,7 +157,7 @@ def notebook_outputs(path: Path) -> list:
 
 
 def figures_inputs() -> list:
-    """For `python -m analysis figures` (issue 8) when it is wired in: what the figures are drawn from."""
+    """What the figures are drawn from."""
     return [paths.PROCESSED_DIR, paths.SOURCES_YML, *_package_source(), environment()]
 
 

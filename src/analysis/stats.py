@@ -94,6 +94,19 @@ def annualise(rate, years):
     return _out(np.asarray(rate, dtype=float) / y)
 
 
+# A span shorter than this many years is never turned into a yearly figure: a count over one month times twelve
+# is not a year's count. Calendar years (0.999 years counted in days) are a year.
+MIN_YEARS_TO_ANNUALISE = 0.95
+
+
+def annualise_span(value, years):
+    """annualise(value, years) for a span of about a year or more; NaN for a shorter span (never scaled up)."""
+    y = float(years)
+    if not np.isfinite(y) or y < MIN_YEARS_TO_ANNUALISE:
+        return np.nan
+    return annualise(value, y)
+
+
 def years_between(start, end) -> float:
     """Length of [start, end] in years, both days included (days / 365.25): the `years` for annualise()."""
     days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1

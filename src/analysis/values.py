@@ -34,6 +34,7 @@ __all__ = [
     "ValueParseError",
     "parse_count",
     "parse_value",
+    "qualified_words",
     "words_to_int",
 ]
 
@@ -42,6 +43,17 @@ QUALIFIERS = (
     "suppressed", "redacted", "refused", "not_held", "missing",
 )
 MARKER_QUALIFIERS = ("suppressed", "redacted", "refused", "not_held", "missing")
+# Qualifiers that still carry a number (value or bound): such a figure is shown with its words, never as a gap.
+NUMBER_QUALIFIERS = ("exact", "approximately", "at_least", "more_than", "fewer_than", "at_most")
+QUALIFIER_WORDS = {"exact": "", "approximately": "about ", "at_least": "at least ", "more_than": "more than ",
+                   "fewer_than": "fewer than ", "at_most": "at most "}
+
+
+def qualified_words(value, qualifier: str, fmt: str = ",.0f") -> str:
+    """A number with the words its qualifier carries: "18", "about 18", "at least 921"; markers as words."""
+    if qualifier not in QUALIFIER_WORDS:
+        return qualifier.replace("_", " ")
+    return f"{QUALIFIER_WORDS[qualifier]}{format(value, fmt)}"
 
 EXPECTED = (
     "expected a count such as 12, 'twelve', 'more than 10', '<5', a percentage such as '9%' or "
@@ -77,11 +89,16 @@ TENS = {
     "ninety": 90,
 }
 HUNDRED = {"a hundred": 100, "one hundred": 100}
-_ALL_NUMBER_WORDS = set(UNITS) | set(TENS) | {"hundred"}
+# "a dozen" is twelve, exactly as "twelve" is ("about a dozen" is approximately 12). "dozens", "hundreds" and
+# "scores" name no number: they are refused, never read as a count (nor as the count of the word before them).
+DOZEN = {"dozen": 12, "a dozen": 12, "one dozen": 12, "half a dozen": 6}
+VAGUE_MULTITUDES = {"dozens", "scores", "hundreds", "thousands"}
+_ALL_NUMBER_WORDS = set(UNITS) | set(TENS) | {"hundred", "dozen"} | VAGUE_MULTITUDES
 
 
 def words_to_int(text: str) -> int:
-    """'Three' -> 3, 'twenty-one' -> 21, 'a hundred' -> 100, 'NIL' -> 0; anything else raises."""
+    """'Three' -> 3, 'twenty-one' -> 21, 'a hundred' -> 100, 'a dozen' -> 12, 'NIL' -> 0; anything else
+    raises ('dozens' with a message saying it names no number)."""
     if not isinstance(text, str):
         raise ValueParseError(f"cannot read {text!r} as a number in words: not text")
     key = re.sub(r"[\s\-‐‑–]+", " ", text.strip().lower())
@@ -91,6 +108,12 @@ def words_to_int(text: str) -> int:
         return TENS[key]
     if key in HUNDRED:
         return HUNDRED[key]
+    if key in DOZEN:
+        return DOZEN[key]
+    if set(key.split(" ")) & VAGUE_MULTITUDES:
+        raise ValueParseError(f"cannot read {text!r} as a number in words: 'dozens', 'scores', 'hundreds' and "
+                              f"'thousands' name no number (not even a bound the source states); leave it out or "
+                              f"quote a figure the source gives")
     parts = key.split(" ")
     # "twenty one" / "twenty-one": a ten followed by a unit 1..9.
     if len(parts) == 2 and parts[0] in TENS and parts[1] in UNITS and 1 <= UNITS[parts[1]] <= 9:
@@ -231,10 +254,20 @@ def _strip_footnotes(s: str, notes: list[str]) -> str:
 
 
 def _leading_words_number(s: str) -> tuple[int, str] | None:
-    """A number in words at the start of `s` and the rest, or None. Tries two words before one."""
+    """A number in words at the start of `s` and the rest, or None. Tries three words ("half a dozen"), then
+    two ("twenty-one", "a dozen"), before one."""
+    m3 = re.match(r"^[A-Za-z]+\s+[A-Za-z]+\s+[A-Za-z]+", s)
+    if m3:
+        try:
+            return words_to_int(m3.group(0)), s[m3.end():]
+        except ValueParseError:
+            pass
     m = re.match(r"^([A-Za-z]+)(?:[\s\-]+([A-Za-z]+))?", s)
     if not m:
         return None
+    first = m.group(1).lower()
+    if first in VAGUE_MULTITUDES:
+        words_to_int(first)  # raises, saying why
     if m.group(2):
         try:
             return words_to_int(m.group(0)), s[m.end():]

@@ -11,11 +11,10 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes
-from . import cell_error, listed_csv, read_raw_csv
+from .. import forces, outcomes, sources
+from . import cell_error, listed_csv, listed_files, read_raw_csv
 
 TABLE = "cases"
-FILE = "cases.csv"
 
 RAW_COLUMNS = [
     "date_as_published", "force_as_published", "role_as_published", "platform_as_published", "behaviour",
@@ -34,13 +33,19 @@ def read_file(path: Path) -> pd.DataFrame:
     return read_raw_csv(path, RAW_COLUMNS)
 
 
+def case_files(entry: dict) -> list[str]:
+    """cases.csv, then each further outlet's cases_<outlet>.csv that the source lists (cleaning.listed_files)."""
+    return listed_files(entry, sources.CASES_FILE)
+
+
 def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
-    """Parse only: the source's cases.csv, if it lists one."""
-    return listed_csv(entry, raw_dir, FILE, RAW_COLUMNS)
+    """Parse only: the source's cases.csv and each further outlet's cases_<outlet>.csv it lists."""
+    return listed_csv(entry, raw_dir, sources.CASES_FILE, RAW_COLUMNS)
 
 
 def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:
-    return [(f"cases:{entry['id']}", "clean cases.csv", "one row per case example", len(raw), len(clean))]
+    return [(f"cases:{entry['id']}", f"clean {raw.attrs.get('file', 'cases.csv')}", "one row per case example",
+             len(raw), len(clean))]
 
 
 def _date(text: str) -> str:

@@ -14,12 +14,11 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import forces, outcomes, periods, populations, values
+from .. import forces, outcomes, paths, periods, populations, snippets, sources, values
 from ..paths import RECODE_DIR
-from . import cell_error, listed_csv, read_raw_csv
+from . import cell_error, listed_csv, listed_files, read_raw_csv
 
 TABLE = "observations"
-FILE = "figures.csv"
 
 RAW_COLUMNS = [
     "force_as_published", "period_as_published", "period_start", "period_end", "population_as_published",
@@ -33,17 +32,52 @@ ORDINALS = {w: i for i, w in enumerate(
 
 
 def read_file(path: Path) -> pd.DataFrame:
-    """Parse only: every cell of one figures.csv as text, plus where it came from."""
+    """Parse only: every cell of one figures.csv (or figures_<outlet>.csv) as text, plus where it came from."""
     return read_raw_csv(path, RAW_COLUMNS)
 
 
+def figure_files(entry: dict) -> list[str]:
+    """figures.csv, then each further outlet's figures_<outlet>.csv that the source lists (cleaning.listed_files)."""
+    return listed_files(entry, sources.FIGURE_FILE)
+
+
+def check_kept_text(raw: pd.DataFrame, folder: Path, entry: dict, name: str) -> None:
+    """Where the source kept the text it read (sources.kept_text_files), every snippet of the figures file is in
+    it, verbatim (case, spaces, dashes and quotes aside): the value is then found in its own raw file too."""
+    kept = sources.kept_text_files([item["path"] for item in entry["files"]], name)
+    if not kept:
+        return
+    text = snippets.normalise(" ".join((Path(folder) / k).read_text(encoding="utf-8", errors="replace") for k in kept))
+    for row in raw.itertuples():
+        if snippets.normalise(row.snippet) not in text:
+            raise cell_error(row, "snippet", ValueError(f"not in the text kept beside it ({', '.join(kept)}): copy "
+                                                        f"the snippet verbatim from the page"))
+
+
+def check_snippets(raw: pd.DataFrame) -> None:
+    """Every value_as_published is in its own snippet as written (analysis.snippets); the first that is
+    not raises with its file, line and the numbers the snippet does hold."""
+    for row in raw.itertuples():
+        if not snippets.appears_as_written(row.value_as_published, row.snippet, row.unit):
+            raise cell_error(row, "value_as_published",
+                             ValueError(snippets.explain(row.value_as_published, row.snippet, row.unit)))
+
+
 def load_raw(entry: dict, raw_dir: Path | None = None) -> list[pd.DataFrame]:
-    """Parse only: the source's figures.csv, if it lists one."""
-    return listed_csv(entry, raw_dir, FILE, RAW_COLUMNS)
+    """Parse only: the source's figures.csv and each further outlet's figures_<outlet>.csv it lists. Each part is
+    checked as raw text before any recoding: every value is in its own snippet as written (check_snippets), and
+    every snippet is in the text the source kept beside it (check_kept_text)."""
+    folder = Path(raw_dir or paths.RAW_DIR) / entry["id"]
+    parts = listed_csv(entry, raw_dir, sources.FIGURE_FILE, RAW_COLUMNS)
+    for raw in parts:
+        check_snippets(raw)
+        check_kept_text(raw, folder, entry, raw.attrs["file"])
+    return parts
 
 
 def log_rows(raw: pd.DataFrame, clean: pd.DataFrame, entry: dict) -> list[tuple[str, str, str, int, int]]:
-    return [(f"observations:{entry['id']}", "clean figures.csv", "one row per published figure", len(raw), len(clean))]
+    return [(f"observations:{entry['id']}", f"clean {raw.attrs.get('file', 'figures.csv')}",
+             "one row per published figure, each value found in its snippet as written", len(raw), len(clean))]
 
 
 @functools.cache
