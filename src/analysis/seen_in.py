@@ -73,8 +73,36 @@ def _texts(raw_dir: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+_ASCII = [chr(i) for i in range(128)]
+
+
+def _folded(text: str) -> str | None:
+    """`text` in lower case, for _may_hold; None when it holds a character beyond ASCII that a case-blind search
+    equates with an ASCII one (the Kelvin sign with k, a long s with s): such a text is always searched."""
+    beyond = {c for c in set(text) if not c.isascii()}
+    return None if any(re.fullmatch(re.escape(a), c, re.I) for c in beyond for a in _ASCII) else text.lower()
+
+
+@functools.cache
+def _texts_folded(raw_dir: str) -> dict[str, str | None]:
+    return {source_id: _folded(text) for source_id, text in _texts(raw_dir)}
+
+
+@functools.cache
+def _cells_folded(table: str, raw_dir: str) -> dict[str, str | None]:
+    return {source_id: _folded("\n".join(values)) for source_id, values in _cells(table, raw_dir)}
+
+
 def _words(text: str) -> re.Pattern:
     return re.compile(r"(?<![A-Za-z0-9])" + re.escape(_norm(text)) + r"(?![A-Za-z0-9])", re.I)
+
+
+def _may_hold(lowered: str | None, spelling: str) -> bool:
+    """False only where the case-blind whole-word search of _words cannot match: an ASCII spelling not even a
+    substring of the text in lower case (in a text from _folded, an ASCII character of the spelling can match only
+    its own two cases; a spelling beyond ASCII is always searched). Spares the slow search of every source's cells
+    and text for each spelling asked about."""
+    return lowered is None or not spelling.isascii() or spelling.lower() in lowered
 
 
 def where_seen(text: str, table: str = "force_aliases", raw_dir: Path | None = None) -> list[str]:
@@ -85,7 +113,7 @@ def where_seen(text: str, table: str = "force_aliases", raw_dir: Path | None = N
     spelling = _norm(text)
     pattern = _words(spelling)
     order = [e["id"] for e in sources.manifest()]
-    cells = dict(_cells(table, raw_dir))
+    cells, cells_folded = dict(_cells(table, raw_dir)), _cells_folded(table, raw_dir)
     ranked: list[list[str]] = [[], [], [], []]
     for source_id in order:
         values = cells.get(source_id, ())
@@ -93,11 +121,12 @@ def where_seen(text: str, table: str = "force_aliases", raw_dir: Path | None = N
             ranked[0].append(source_id)
         elif spelling.lower() in {v.lower() for v in values}:
             ranked[1].append(source_id)
-        elif any(pattern.search(v) for v in values):
+        elif _may_hold(cells_folded.get(source_id), spelling) and any(pattern.search(v) for v in values):
             ranked[2].append(source_id)
-    texts = dict(_texts(raw_dir))
+    texts, texts_folded = dict(_texts(raw_dir)), _texts_folded(raw_dir)
     for source_id in order:
-        if source_id not in ranked[0] + ranked[1] + ranked[2] and pattern.search(texts.get(source_id, "")):
+        if source_id not in ranked[0] + ranked[1] + ranked[2] and _may_hold(texts_folded.get(source_id), spelling) \
+                and pattern.search(texts.get(source_id, "")):
             ranked[3].append(source_id)
     return [s for group in ranked for s in group]
 
