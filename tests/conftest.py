@@ -71,11 +71,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 # Long tests that share no module fixture: each may run on any worker, on its own (for an even share).
-SPREAD = {"test_executing_the_notebooks_does_not_change_figures",
-          "test_a_page_set_of_44_forces_by_3_funnels_renders_well_under_30_seconds"}
+SPREAD = {"test_executing_the_notebooks_does_not_change_figures"}
 # Groups that take longest (about 10 to 30 s each on 2 cores), longest first; every other group after them.
 LONGEST = ("crash_safety:add-foi", "tests/test_figure_build.py", "crash_safety:build", "crash_safety:two-at-once",
-           "tests/test_export.py", "test_a_page_set_of_44_forces", "tests/test_figure_labels.py")
+           "tests/test_export.py", "tests/test_figure_labels.py")
 
 
 def _rank(group: str) -> int:
