@@ -133,11 +133,20 @@ TWO_AT_ONCE_PART = pytest.mark.xdist_group("crash_safety:two-at-once")
 
 
 # --- build ---------------------------------------------------------------------------------------
+def timed_run(project: Path, *args: str) -> float:
+    """Seconds one unhindered run takes here, from the start of the process to its exit."""
+    t = time.monotonic()
+    done = run(project, *args)
+    assert done.returncode == 0, done.stderr
+    return time.monotonic() - t
+
+
 @pytest.fixture(scope="module")
 def changed_project(tmp_path_factory):
     """A project copy whose raw layer has one more source than its data/processed (so a build changes files),
-    with the bytes the old and the new build write."""
-    from analysis import add_foi, pipeline
+    with the bytes the old and the new build write and how long that build takes here (see build_time). The new
+    bytes are those of an unhindered `python -m analysis build` of a copy, timed."""
+    from analysis import add_foi
     root = copy_project(tmp_path_factory.mktemp("changed"))
     mp = pytest.MonkeyPatch()
     data = root / "data"
@@ -146,13 +155,15 @@ def changed_project(tmp_path_factory):
         add_foi.add_reply(reply(root, "build_test"), force="Kent Police", title="synthetic", published="2024-05-17",
                           url="https://example.org/foi/synthetic", ref="B1", rebuild_data=False)
         old = snapshot(data / "processed")
-        pipeline.rebuild(out_dir=root / "expected")
-        new = snapshot(root / "expected")
     finally:
         mp.undo()
         sources.refresh()
+    timed = copy_project(tmp_path_factory.mktemp("timed"))
+    shutil.copytree(data / "raw", timed / "data" / "raw", dirs_exist_ok=True)
+    seconds = timed_run(timed, "build")
+    new = snapshot(timed / "data" / "processed")
     assert old["observations.csv"] != new["observations.csv"]
-    return root, old, new
+    return root, old, new, seconds
 
 
 @BUILD_PART
@@ -162,7 +173,7 @@ def changed_project(tmp_path_factory):
     ("build:before-datapackage", {"observations", "build_log"}),  # every table new, datapackage.json old
 ])
 def test_build_killed_at_a_named_point(changed_project, tmp_path, use, point, refused):
-    root, old, new = changed_project
+    root, old, new, _ = changed_project
     project = copy_project(tmp_path)
     shutil.copytree(root / "data" / "raw", project / "data" / "raw", dirs_exist_ok=True)
     proc = start(project, "build", env={"ANALYSIS_PAUSE_AT": point})
@@ -181,23 +192,12 @@ def test_build_killed_at_a_named_point(changed_project, tmp_path, use, point, re
     assert not (project / "data" / ".processed.staging").exists()
 
 
-def timed_run(project: Path, *args: str) -> float:
-    """Seconds one unhindered run takes here, from the start of the process to its exit."""
-    t = time.monotonic()
-    done = run(project, *args)
-    assert done.returncode == 0, done.stderr
-    return time.monotonic() - t
-
-
 @pytest.fixture(scope="module")
-def build_time(changed_project, tmp_path_factory):
+def build_time(changed_project):
     """How long a build (with one source more than data/processed) takes on this machine, so that the kills
     after a delay land inside the run whatever the machine's speed (a fixed delay on a faster machine kills a
     process that has already finished)."""
-    root, _, _ = changed_project
-    project = copy_project(tmp_path_factory.mktemp("timed"))
-    shutil.copytree(root / "data" / "raw", project / "data" / "raw", dirs_exist_ok=True)
-    return timed_run(project, "build")
+    return changed_project[3]
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +227,7 @@ def killed_mid_run(make_project, args: tuple, seconds: float, tries: int = 5) ->
 @pytest.mark.parametrize("fraction", [0.2, 0.45, 0.6, 0.75])
 def test_build_killed_after_a_delay(changed_project, build_time, tmp_path, use, fraction):
     """Killed at a fraction of an unhindered build's time (start-up, cleaning, writing, moving in)."""
-    root, old, new = changed_project
+    root, old, new, _ = changed_project
 
     def make(attempt: int) -> Path:
         project = copy_project(tmp_path / f"p{attempt}")
@@ -372,7 +372,7 @@ def test_a_second_run_that_cannot_wait_says_so_and_leaves_nothing(tmp_path, use)
     wait_for(holder, "paused at add-foi:staged")
     manifest = (project / "data" / "raw" / "sources.yml").read_bytes()
     late = run(project, "add-foi", str(reply(tmp_path, "late", years=("2010", "2011"))), *COMMON, "--ref", "L2",
-               env={"ANALYSIS_LOCK_TIMEOUT": "1"})
+               env={"ANALYSIS_LOCK_TIMEOUT": "0.3"})
     kill(holder)
     assert late.returncode == 1
     last = late.stderr.strip().splitlines()[-1]
