@@ -70,8 +70,46 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _rank(item.get_closest_marker("xdist_group").args[0]))
 
 
+# Notebooks never write figures/ (the build alone does): checked around the run nbval makes of each notebook (its
+# cells run in one kernel, in order, on one worker), instead of executing every notebook a second time.
+_FIGURES_BEFORE: dict[str, dict[str, str]] = {}
+
+
+def _figures_digest() -> dict[str, str]:
+    import hashlib
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(paths.FIGURES_DIR.iterdir())}
+
+
+def _notebook_of(item) -> str | None:
+    return str(item.path) if item.path.suffix == ".ipynb" and type(item).__name__ == "IPyNbCell" else None
+
+
+class _NotebooksLeaveFigures:
+    """Registered for the whole session: the notebooks are outside tests/, where this file's own hooks do not
+    reach."""
+
+    @staticmethod
+    def pytest_runtest_setup(item):
+        notebook = _notebook_of(item)
+        if notebook and notebook not in _FIGURES_BEFORE:  # the notebook's first cell
+            _FIGURES_BEFORE[notebook] = _figures_digest()
+
+    @staticmethod
+    def pytest_runtest_teardown(item, nextitem):
+        notebook = _notebook_of(item)
+        if notebook and (nextitem is None or _notebook_of(nextitem) != notebook):  # its last cell has run
+            before = _FIGURES_BEFORE.pop(notebook)
+            after = _figures_digest()
+            changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+            assert not changed, f"running {item.path.name} changed figures/ (only the build writes it): {changed}"
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_NotebooksLeaveFigures(), "notebooks-leave-figures")
+
+
 # Long tests that share no module fixture: each may run on any worker, on its own (for an even share).
-SPREAD = {"test_executing_the_notebooks_does_not_change_figures"}
+SPREAD: set[str] = set()
 # Groups that take longest (about 10 to 30 s each on 2 cores), longest first; every other group after them.
 LONGEST = ("crash_safety:add-foi", "tests/test_figure_build.py", "crash_safety:build", "crash_safety:two-at-once",
            "tests/test_export.py", "tests/test_figure_labels.py")

@@ -1,12 +1,11 @@
 """`python -m analysis figures`: every format, the data drawn, an index with alt text, identical bytes on
-every rebuild; and notebooks never write figures/."""
+every rebuild. That notebooks never write figures/ is checked around nbval's run of each notebook
+(tests/conftest.py)."""
 import hashlib
 import struct
 
-import nbformat
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
 
 from analysis import figure_catalogue, figures, sources, tables
 from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR
@@ -76,18 +75,3 @@ def test_a_failed_figure_check_writes_nothing(tmp_path, monkeypatch):
     with pytest.raises(figure_catalogue.FigureCheckError):
         figure_catalogue.write_all(tmp_path, names=("pa2014_funnel",))
     assert list(tmp_path.iterdir()) == []
-
-
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_executing_the_notebooks_does_not_change_figures(path, request):
-    """Each notebook executed in memory (the notebook file is not rewritten) leaves figures/ as it was. Each
-    notebook is a test of its own, so `make test` can run them on different workers (tests/conftest.py)."""
-    assert len(NOTEBOOKS) == 5
-    before = _digests(FIGURES_DIR)
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=600,
-                   resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
-    assert _digests(FIGURES_DIR) == before
