@@ -169,8 +169,12 @@ def test_every_study_is_either_a_source_of_the_force_or_says_why_not(tables, obs
         assert (p.not_covered["why"].str.len() > 10).all()
         gaps = p.not_covered[p.not_covered["status"] == "gap"]
         for row in gaps.itertuples():  # a gap: the study has figures for at least two other forces
-            others = obs[(obs["source_id"] == row.source_id) & (obs["area_kind"] == "force")]["force"].nunique()
-            assert others >= 2 and str(others) in row.why
+            rows = obs[(obs["source_id"] == row.source_id) & (obs["area_kind"] == "force")]
+            figure = ~rows["qualifier"].isin(force_profile.NO_FIGURE)
+            others = rows.loc[figure, "force"].nunique()  # a force that only refused gave no figure
+            only_refused = rows["force"].nunique() - others
+            assert others >= 2 and f"figures for {others} other forces" in row.why, row.why
+            assert (f"({only_refused} more refused)" in row.why) == (only_refused > 0), row.why
 
 
 def test_a_force_with_no_figure_gets_a_profile_that_says_so(tables, obs):

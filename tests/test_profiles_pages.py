@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import force_profile, forces, profiles
+from analysis import coverage, force_profile, forces, profiles
 
 
 class Page(HTMLParser):
@@ -92,6 +92,20 @@ def test_index_lists_every_force_with_its_number_of_figures(written, obs):
         row = re.search(rf'<a href="{re.escape(href)}">[^<]+</a></th><td>[^<]*</td><td class="num">(\d+)</td>', page)
         assert row, f"{force} is not linked from the index"
         assert int(row.group(1)) == n
+
+
+def test_index_counts_social_media_figures_as_the_coverage_grid_does(written, obs):
+    """The index and the coverage grid must not give two counts of forces with a social-media figure."""
+    out, _ = written
+    page = (out / "index.html").read_text()
+    grid = coverage.coverage_grid(obs)
+    per_force = (grid == "figure").sum(axis=1)
+    assert f"; {int((per_force > 0).sum())} have a figure from a study of social-media misconduct" in page
+    for force, n in per_force.items():
+        href = force_profile.slug(force) + ".html"
+        row = re.search(rf'<a href="{re.escape(href)}">[^<]+</a></th><td>[^<]*</td>'
+                        rf'(?:<td class="num">\d+</td>){{2}}<td class="num">(\d+)</td>', page)
+        assert row and int(row.group(1)) == n, force
 
 
 def test_index_says_where_each_force_stands_once_size_is_allowed_for(written, fr):

@@ -279,15 +279,17 @@ def _studies_of_interest() -> list[dict]:
 
 
 def _studies_seen(obs: pd.DataFrame) -> dict:
-    """source_id -> (forces with a row, forces of the study (area kind force), other areas, {force: refusal
-    rows}): each study looked at once per observations table, not once per force."""
+    """source_id -> (forces with a row, forces the study gave a figure for, other areas, {force: refusal rows}):
+    each study looked at once per observations table, not once per force."""
     out = {}
     for sid, sub in obs.groupby("source_id", sort=False):
         refused: dict = {}
         for row in sub[sub["qualifier"].isin(NO_FIGURE)].itertuples():
             refused.setdefault(row.force, []).append(row)
-        out[sid] = (set(sub["force"]), sorted(set(sub.loc[sub["area_kind"] == "force", "force"])),
-                    sorted(set(sub.loc[sub["area_kind"] != "force", "force"])), refused)
+        is_force = sub["area_kind"] == "force"
+        # forces the study gave a figure for: a force that only refused is counted apart, never as a figure
+        with_figure = sorted(set(sub.loc[is_force & ~sub["qualifier"].isin(NO_FIGURE), "force"]))
+        out[sid] = (set(sub["force"]), with_figure, sorted(set(sub.loc[~is_force, "force"])), refused)
     return out
 
 
@@ -305,10 +307,12 @@ def _coverage(obs: pd.DataFrame, force: str, short: str) -> tuple[pd.DataFrame, 
                                  "raw_value": row.raw_value, "outlet": row.outlet, "url": row.url,
                                  "snippet": row.snippet, "source_locator": row.source_locator})
             continue
+        also_refused = len(set(refused) - set(others) - set(areas))
+        refused_too = f" ({also_refused} more refused)" if also_refused else ""
         if len(others) >= 2:
             status = "gap"
-            why = (f"published figures for {len(others)} other forces but none was found for {short}: a gap, "
-                   f"not a zero")
+            why = (f"published figures for {len(others)} other forces{refused_too} but none was found for {short}: "
+                   f"a gap, not a zero")
         elif len(others) == 1:
             status = "other force"
             why = f"a reply about {forces.force_info(others[0])['short_name']} only"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import force_profile, forces, paths, rates, sources, tables
+from . import coverage, force_profile, forces, paths, rates, sources, tables
 from .force_profile import ForceProfile, Funnel
 
 TITLE = "Police misconduct on social media in England and Wales"
@@ -372,20 +372,27 @@ def render_index(profiles: list[ForceProfile]) -> str:
     for p in profiles:
         positions = "; ".join(f"{verdict} in {study}" for _, study, verdict in force_profile.study_verdicts(p.rates))
         studies = p.figures.loc[~p.figures["qualifier"].isin(force_profile.NO_FIGURE), "study"].nunique()
+        social = coverage.force_figures(p.figures)["source_id"].nunique()
         body.append([f'<a href="{esc(p.slug)}.html">{esc(p.force)}</a>', esc(p.region), str(p.n_figures),
-                     str(studies), str(p.refusals["source_id"].nunique()), esc(positions or "no rate")])
+                     str(studies), str(social), str(p.refusals["source_id"].nunique()),
+                     esc(positions or "no rate")])
     with_figures = sum(p.has_figures for p in profiles)
+    # the coverage grid's definition of a social-media figure, so that the index and the grid agree
+    with_social = sum(not coverage.force_figures(p.figures).empty for p in profiles)
     version = profiles[0].data_version if profiles else ""
     content = (
         f"<header><h1>{esc(TITLE)}: force profiles</h1>"
         f'<p class="lede">One page per police force of England and Wales ({len(profiles)} forces, British '
         f"Transport Police included): every published figure on officers and staff investigated over social "
         f"media, its source, the force's rate where a study gives a denominator, and what is missing.</p></header>"
-        f"<main><p>{with_figures} of {len(profiles)} forces have at least one published figure. A force with no "
-        f"figure has a page too, saying what was asked and why nothing is known.</p>"
+        f"<main><p>{with_figures} of {len(profiles)} forces have at least one published figure; {with_social} "
+        f"have a figure from a study of social-media misconduct (the coverage grid's count), the others only "
+        f"from studies of all misconduct. A force with no figure has a page too, saying what was asked and why "
+        f"nothing is known.</p>"
         + _table("forces", "Forces, with how many published figures each has",
-                 ["Force", "Region", "Published figures", "Studies with a figure", "Studies refused",
-                  "Once its size is allowed for (limits widened for over-dispersion)"], body, numeric=(2, 3, 4),
+                 ["Force", "Region", "Published figures", "Studies with a figure", "Social-media studies with a "
+                  "figure", "Studies refused", "Once its size is allowed for (limits widened for over-dispersion)"],
+                 body, numeric=(2, 3, 4, 5),
                  note="Published figures count every figure with a number (refusals not counted), including "
                       "breakdowns and each outlet's version. Funnel positions compare a force with the pooled rate "
                       "of the forces with a figure in that study, against limits widened for over-dispersion "
