@@ -61,10 +61,14 @@ browser:
 # in one process. Byte code is cached (git-ignored __pycache__/) even where PYTHONDONTWRITEBYTECODE is set, so
 # the workers and the dozens of `python -m analysis` processes the crash tests start do not compile the package
 # and the rewritten test modules again each time.
+# Tests marked `timing` compare two speeds; they run afterwards, alone, so that the other workers do not skew them
+# (tests/test_lock.py checks every `timing` test is in one of these files).
 TEST_WORKERS ?= auto
+TIMING_TESTS := tests/test_foi_speed.py
 test: install browser
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	  -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder -m "not timing"
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest $(TIMING_TESTS) -p no:cacheprovider -p no:nbval -n 0 -q -m timing
 
 # Jupyter refuses to start as root unless told; most containers run as root, so pass --allow-root only then.
 lab: install

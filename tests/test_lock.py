@@ -82,3 +82,15 @@ def test_make_all_installs_from_the_lock_with_hashes():
     assert "pip install --quiet --require-hashes -r $(LOCK)" in makefile
     assert "--no-deps --no-build-isolation -e ." in makefile
     assert re.search(r"^\$\(STAMP\): \$\(LOCK\) pyproject.toml$", makefile, flags=re.M)
+
+
+def test_make_test_runs_every_timing_test_after_the_parallel_suite():
+    """A test marked `timing` is left out of make test's parallel run, so it must be in TIMING_TESTS (the files
+    make test then runs alone), or it would never run."""
+    makefile = (PROJ_ROOT / "Makefile").read_text(encoding="utf-8")
+    listed = set(re.search(r"^TIMING_TESTS := (.+)$", makefile, flags=re.M).group(1).split())
+    marked = {p.relative_to(PROJ_ROOT).as_posix() for p in sorted((PROJ_ROOT / "tests").rglob("test_*.py"))
+              if re.search(r"^@pytest\.mark\.timing\b", p.read_text(encoding="utf-8"), flags=re.M)}
+    assert marked and marked == listed
+    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert '-m "not timing"' in test_recipe and "$(TIMING_TESTS)" in test_recipe and "-m timing" in test_recipe

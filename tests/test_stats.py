@@ -18,12 +18,41 @@ def test_poisson_ci_matches_published_table(count, low, high):
 
 
 def _garwood_by_gamma(k, level):
-    """Independent route: the Poisson-gamma relationship through scipy.special.gammaincinv
-    (the implementation uses scipy.stats.chi2.ppf)."""
+    """Independent route: Garwood's chi-squared form through scipy.stats.chi2.ppf (the implementation goes
+    through scipy.special, as scipy.stats does inside)."""
+    from scipy.stats import chi2
     a = 1 - level
-    low = special.gammaincinv(k, a / 2) if k > 0 else 0.0
-    high = special.gammaincinv(k + 1, 1 - a / 2)
+    low = chi2.ppf(a / 2, 2 * k) / 2 if k > 0 else 0.0
+    high = chi2.ppf(1 - a / 2, 2 * k + 2) / 2
     return low, high
+
+
+def test_the_quantiles_are_scipy_stats_bit_for_bit():
+    """stats uses scipy.special directly (scipy.stats is slow to import); every quantile must be exactly what
+    scipy.stats gives, over counts, levels and expected counts far wider than the data's."""
+    import scipy.stats as sps
+    q = np.array([0.001, 0.005, 0.025, 0.05, 0.5, 0.95, 0.975, 0.995, 0.999])
+    df = np.arange(1, 4001, dtype=float)
+    for level in q:
+        assert np.array_equal(stats._chi2_ppf(level, df), sps.chi2.ppf(level, df))
+        assert stats._special().ndtri(level) == sps.norm.ppf(level)
+    mu = np.concatenate([np.geomspace(1e-3, 5e3, 4000), np.arange(0.5, 400.5, 0.5)])
+    for level in q:
+        assert np.array_equal(stats._poisson_ppf(level, mu), sps.poisson.ppf(level, mu))
+    k = np.concatenate([np.arange(-3, 300, dtype=float), np.arange(-3, 300) + 0.5])
+    for m in (0.01, 0.7, 3.0, 42.0, 250.0, 4000.0):
+        assert np.array_equal(stats._poisson_cdf(k, m), sps.poisson.cdf(k, m))
+
+
+def test_no_command_imports_scipy_stats():
+    """The reason for the special functions: a build must not pay for importing scipy.stats."""
+    import subprocess
+    import sys
+    code = ("import sys; from analysis import stats; stats.poisson_ci([0, 3, 88]); "
+            "stats.funnel_limits([1000.0, 5000.0], 0.004); stats.adjusted_limits([1000.0], 0.004, 9.4); "
+            "print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
 
 
 @pytest.mark.parametrize("count", [88, 1, 5, 999])

@@ -128,9 +128,10 @@ def write_sheet(ws, frame: pd.DataFrame, kinds: dict[str, str]) -> None:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for j, column in enumerate(frame.columns, start=1):
         kind = kinds[column]
-        values = [cell_value(v, kind) for v in frame[column]]
+        raw = frame[column].tolist()
+        values = [cell_value(v, kind) for v in raw]
         fmt = {"number": _number_format(values), "date": "yyyy-mm-dd"}.get(kind)
-        width = len(str(column))
+        width = max([len(str(column))] + [len(str(v)) for v in raw])
         for i, value in enumerate(values, start=2):
             cell = ws.cell(row=i, column=j)
             if isinstance(value, str):
@@ -139,7 +140,6 @@ def write_sheet(ws, frame: pd.DataFrame, kinds: dict[str, str]) -> None:
                 cell.value = value
                 if fmt:
                     cell.number_format = fmt
-            width = max(width, len(str(frame[column].iat[i - 2])))
         ws.column_dimensions[get_column_letter(j)].width = min(width + 2, MAX_WIDTH)
     ws.freeze_panes = "A2"
     if len(frame.columns):

@@ -1,4 +1,6 @@
-"""Rates, exact Poisson intervals and funnel-plot limits (scipy.stats; nothing hand-rolled).
+"""Rates, exact Poisson intervals and funnel-plot limits (scipy's special functions, the very ones scipy.stats
+calls for the chi-squared and Poisson quantiles and the normal quantile; tests/test_stats.py checks every value
+against scipy.stats bit for bit; nothing approximated by hand).
 
 Conventions used throughout:
 - a *rate* passed between functions is events per person (count / denominator); functions whose name
@@ -15,11 +17,32 @@ import pandas as pd
 PER = 1000.0
 
 
-def _scipy_stats():
-    """scipy.stats, imported when an interval or a limit is first computed: it takes about half a second to
-    import, which every command paid even when it computed no rate (a refused build, an add-foi that stops)."""
-    from scipy import stats
-    return stats
+def _special():
+    """scipy.special, imported when an interval or a limit is first computed. Not scipy.stats: importing it takes
+    about a third of a second (it formats the docstrings of a hundred distributions), which every build paid."""
+    from scipy import special
+    return special
+
+
+def _chi2_ppf(q, df):
+    """scipy.stats.chi2.ppf(q, df) for 0 < q < 1 and df > 0 (scipy computes it as 2 * gammaincinv(df / 2, q))."""
+    return 2 * _special().gammaincinv(np.asarray(df, dtype=float) / 2, q)
+
+
+def _poisson_cdf(k, mu):
+    """scipy.stats.poisson.cdf(k, mu): P(X <= floor(k)), 0 below 0."""
+    k = np.floor(np.asarray(k, dtype=float))
+    with np.errstate(invalid="ignore"):
+        return np.where(k < 0, 0.0, _special().pdtr(np.maximum(k, 0), mu))
+
+
+def _poisson_ppf(q, mu):
+    """scipy.stats.poisson.ppf(q, mu) for 0 < q < 1 and mu > 0: the smallest k with P(X <= k) >= q (found as
+    scipy does, from the continuous inverse pdtrik and one step down)."""
+    special = _special()
+    upper = np.ceil(special.pdtrik(q, mu))
+    lower = np.maximum(upper - 1, 0)
+    return np.where(special.pdtr(lower, mu) >= q, lower, upper)
 
 # funnel_position() codes, in the order a reader scans a funnel from top to bottom, with the wording
 # figures and tables use. Machine codes, not sentences, so tables can be filtered and translated.
@@ -61,8 +84,8 @@ def poisson_ci(count, level: float = 0.95):
     k = _counts(count)
     alpha = 1 - _level(level)
     with np.errstate(invalid="ignore"):
-        low = np.where(k > 0, _scipy_stats().chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
-        high = _scipy_stats().chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+        low = np.where(k > 0, _chi2_ppf(alpha / 2, 2 * k) / 2, 0.0)
+        high = _chi2_ppf(1 - alpha / 2, 2 * k + 2) / 2
     low = np.where(np.isnan(k), np.nan, low)
     return _out(low), _out(high)
 
@@ -134,9 +157,9 @@ def _poisson_limit(p: float, expected: np.ndarray) -> np.ndarray:
     r = poisson.ppf(p, mu); the limit is r - a with a = (P(X <= r) - p) / (P(X <= r) - P(X <= r - 1)),
     so the limits run smoothly with the denominator instead of jumping in steps. Clipped at 0.
     """
-    r = _scipy_stats().poisson.ppf(p, expected)
-    cdf_r = _scipy_stats().poisson.cdf(r, expected)
-    cdf_below = _scipy_stats().poisson.cdf(r - 1, expected)
+    r = _poisson_ppf(p, expected)
+    cdf_r = _poisson_cdf(r, expected)
+    cdf_below = _poisson_cdf(r - 1, expected)
     with np.errstate(invalid="ignore", divide="ignore"):
         a = np.where(cdf_r > cdf_below, (cdf_r - p) / (cdf_r - cdf_below), 0.0)
     return np.maximum(r - a, 0.0)
@@ -261,7 +284,7 @@ def adjusted_limits(denominators, centre_rate: float, phi: float) -> pd.DataFram
     inflate = np.sqrt(max(phi, 1.0))
     root = np.sqrt(centre_rate)
     for tag, level in Z_LEVELS.items():
-        z = _scipy_stats().norm.ppf(1 - (1 - level) / 2)
+        z = _special().ndtri(1 - (1 - level) / 2)  # scipy.stats.norm.ppf
         half = z * inflate / (2 * np.sqrt(d))
         lower = PER * np.where(root - half > 0, (root - half) ** 2, 0.0)
         upper = PER * (root + half) ** 2
