@@ -368,17 +368,17 @@ def _footer(version: str) -> str:
 
 
 def render_index(profiles: list[ForceProfile]) -> str:
-    body = []
+    body, with_social = [], 0
     for p in profiles:
         positions = "; ".join(f"{verdict} in {study}" for _, study, verdict in force_profile.study_verdicts(p.rates))
         studies = p.figures.loc[~p.figures["qualifier"].isin(force_profile.NO_FIGURE), "study"].nunique()
+        # the coverage grid's definition of a social-media figure, so that the index and the grid agree
         social = coverage.force_figures(p.figures)["source_id"].nunique()
+        with_social += social > 0
         body.append([f'<a href="{esc(p.slug)}.html">{esc(p.force)}</a>', esc(p.region), str(p.n_figures),
                      str(studies), str(social), str(p.refusals["source_id"].nunique()),
                      esc(positions or "no rate")])
     with_figures = sum(p.has_figures for p in profiles)
-    # the coverage grid's definition of a social-media figure, so that the index and the grid agree
-    with_social = sum(not coverage.force_figures(p.figures).empty for p in profiles)
     version = profiles[0].data_version if profiles else ""
     content = (
         f"<header><h1>{esc(TITLE)}: force profiles</h1>"
